@@ -1,0 +1,79 @@
+"""A guided tour of spatial_ndarray: run it and read what it prints.
+
+    python examples/tour.py
+"""
+
+from __future__ import annotations
+
+import pickle
+
+import numpy as np
+
+import spatial_ndarray as sn
+
+
+def step(title: str) -> None:
+    print(f"\n== {title} " + "=" * max(0, 70 - len(title)))
+
+
+def main() -> None:
+    step("1. An array that knows its place")
+    # A CT-like volume: 40 slices of 64 x 64, 2.5 mm slices, 0.8 mm pixels, tilted 30 degrees about axis 0.
+    angle = np.deg2rad(30.0)
+    direction = np.array(
+        [[1.0, 0.0, 0.0], [0.0, np.cos(angle), -np.sin(angle)], [0.0, np.sin(angle), np.cos(angle)]]
+    )
+    values = np.random.default_rng(0).normal(size=(40, 64, 64)).astype(np.float32)
+    volume = sn.SpatialArray(values, origin=[-50.0, -25.6, -25.6], spacing=[2.5, 0.8, 0.8], direction=direction)
+    print("shape", volume.shape, "origin", volume.origin, "spacing", volume.spacing)
+    print("shares memory with the numpy data it wraps:", np.shares_memory(volume, values))
+    print("physical position of voxel (10, 20, 30):", volume.index_to_physical([10, 20, 30]))
+    print("and back to a continuous index:", volume.physical_to_index(volume.index_to_physical([10, 20, 30])))
+
+    step("2. Views keep every element where it was")
+    view = volume[10:30:2, ::-1, 5:]
+    k = np.array([3, 7, 11])  # an element of the view ...
+    original = np.array([10 + 2 * 3, 63 - 7, 5 + 11])  # ... is this element of the volume
+    print("view origin", view.origin, "spacing", view.spacing)
+    print("same value:", view[tuple(k)] == volume[tuple(original)])
+    print("same position:", np.allclose(view.index_to_physical(k), volume.index_to_physical(original)))
+
+    step("3. A 2-D slice of an oblique volume stays embedded in 3-D")
+    axial = volume[12]
+    print("slice shape", axial.shape, "origin (3-vector)", axial.origin)
+    print("direction (3 x 2):\n", axial.direction)
+
+    step("4. Arithmetic is numpy's, geometry is checked")
+    smooth = (volume + volume[:, ::-1, :][:, ::-1, :]) / 2
+    print("values equal numpy's:", np.array_equal(np.asarray(smooth), (values + values) / 2))
+    mask = volume > 1.0
+    print("a comparison gives a boolean image:", type(mask).__name__, mask.dtype, mask.spacing)
+    try:
+        volume[:-1] + volume[1:]
+    except sn.GeometryMismatchError as error:
+        print("adding two different grids is refused:\n ", str(error).splitlines()[0])
+
+    step("5. Reductions bin whole axes")
+    mip = volume.max(axis=0)
+    print("maximum intensity projection: origin moves to the centre of the stack:", mip.origin)
+    thick = volume.mean(axis=0, keepdims=True)
+    print("keepdims: one 100 mm thick slab, spacing", thick.spacing)
+    print("a full reduction is a plain number:", type(volume.sum()).__name__)
+
+    step("6. Where geometry is undefined, you get a plain ndarray")
+    print("volume.reshape(-1):", type(volume.reshape(-1)).__name__)
+    print("volume[[1, 5, 9]]:", type(volume[[1, 5, 9]]).__name__)
+    print("np.asarray(volume):", type(np.asarray(volume)).__name__)
+
+    step("7. Tolerance, pickling, ITK order")
+    nudged = sn.SpatialArray(values, origin=volume.origin + 1e-4, spacing=volume.spacing, direction=direction)
+    with sn.tolerance(coordinate=1e-3):
+        print("within a 1e-3 tolerance the nudged copy adds fine:", type(volume + nudged).__name__)
+    again = pickle.loads(pickle.dumps(view))
+    print("pickle keeps geometry:", again.geometry == view.geometry)
+    origin_xyz, spacing_xyz, _ = volume.geometry.to_itk()
+    print("in ITK (x, y, z) order: origin", origin_xyz, "spacing", spacing_xyz)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,32 @@
+"""spatial_ndarray: numpy arrays that know where they are in physical space.
+
+Examples
+--------
+>>> import numpy as np
+>>> import spatial_ndarray as sn
+>>> img = sn.SpatialArray(np.arange(12.0).reshape(3, 4), origin=[5.0, 0.0], spacing=[2.0, 1.0])
+>>> img[::-1].index_to_physical([0, 0])
+array([9., 0.])
+>>> img.mean(axis=0).origin
+array([7., 0.])
+"""
+
+from ._array import SpatialArray
+from ._functions import GeometryDroppedWarning
+from ._tolerance import Tolerance, get_tolerance, tolerance
+from .errors import GeometryMismatchError, GeometryUndefinedError
+from .geometry import Geometry
+
+__all__ = [
+    "Geometry",
+    "GeometryDroppedWarning",
+    "GeometryMismatchError",
+    "GeometryUndefinedError",
+    "SpatialArray",
+    "Tolerance",
+    "get_tolerance",
+    "tolerance",
+]
+
+__version__ = "0.1.0"
+SPEC_VERSION = "1.0"

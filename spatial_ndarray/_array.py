@@ -1,0 +1,552 @@
+"""SpatialArray: an ndarray subclass that carries its place in physical space.
+
+This module decides which rule of SPEC.md applies to each operation; the maths
+of every rule is in `spatial_ndarray.geometry`.
+"""
+
+from __future__ import annotations
+
+import copy as _copy
+from collections.abc import Mapping
+from typing import Any, SupportsIndex
+
+import numpy as np
+import numpy.typing as npt
+from numpy.lib.array_utils import normalize_axis_tuple
+
+from . import _functions
+from ._indexing import index_geometry
+from ._reductions import check_reduction_out, reduced_geometry
+from ._ufuncs import apply_ufunc
+from .errors import GeometryMismatchError, GeometryUndefinedError
+from .geometry import Geometry
+
+__all__ = ["SpatialArray"]
+
+_ndarray_view = np.ndarray.view
+_ndarray_shape = np.ndarray.shape
+
+
+def _checked_meta(meta: Any) -> dict[str, Any] | None:
+    if meta is None:
+        return None
+    if not isinstance(meta, Mapping):
+        raise TypeError(f"meta must be a mapping (dict) or None, got {meta!r}")
+    return dict(meta)
+
+
+class SpatialArray(np.ndarray):
+    """An ndarray whose elements have positions in physical space.
+
+    The leading ``N`` axes are spatial; trailing axes are component axes
+    (channels, vector components). Element ``k`` (over the spatial axes) lies at
+    ``origin + direction @ (spacing * k)``. Every operation gives the values
+    numpy gives; geometry is only added (SPEC.md SA-7.1).
+
+    Parameters
+    ----------
+    data : array_like
+        The values. An ndarray is wrapped without copying unless ``copy`` is
+        true or ``dtype`` needs a conversion.
+    origin : array_like of float, shape (P,), optional
+        Physical position of the centre of element ``(0, ..., 0)``. Default zeros.
+    spacing : array_like of float, shape (N,), optional
+        Element spacing per spatial axis, ``> 0``. Default ones.
+    direction : array_like of float, shape (P, N), optional
+        Orthonormal columns, one per spatial axis. Default the identity.
+    geometry : Geometry, optional
+        A ready geometry, instead of ``origin``, ``spacing`` and ``direction``.
+    meta : mapping, optional
+        Free-form metadata (modality, units...), carried to derived arrays as a
+        shallow copy and never compared.
+    dtype : data-type, optional
+        Convert the values to this type.
+    copy : bool, default False
+        Copy the values.
+
+    Notes
+    -----
+    ``N`` is taken from ``spacing``, else ``direction``, else ``origin``;
+    without any of them every axis is spatial. When ``data`` is a
+    ``SpatialArray``, fields not given are taken from it.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> img = SpatialArray(np.zeros((4, 5)), origin=[10.0, 20.0], spacing=[2.0, 0.5])
+    >>> img[1:, ::2].origin
+    array([12., 20.])
+    >>> img[1:, ::2].spacing
+    array([2., 1.])
+    >>> img.index_to_physical([3, 4])
+    array([16., 22.])
+    """
+
+    # Class-level defaults: an array numpy creates through a path we do not
+    # intercept (a C-level view) reads None here and counts as plain. Not
+    # defining __array_finalize__ keeps every view free of a Python call.
+    _geometry: Geometry | None = None
+    _meta: dict[str, Any] | None = None
+
+    def __new__(
+        cls,
+        data: npt.ArrayLike,
+        origin: npt.ArrayLike | None = None,
+        spacing: npt.ArrayLike | None = None,
+        direction: npt.ArrayLike | None = None,
+        *,
+        geometry: Geometry | None = None,
+        meta: Mapping[str, Any] | None = None,
+        dtype: npt.DTypeLike | None = None,
+        copy: bool = False,
+    ) -> SpatialArray:
+        values = np.array(data, dtype=dtype, copy=True) if copy else np.asarray(data, dtype=dtype)
+        base = data._geometry if isinstance(data, SpatialArray) else None
+        if geometry is not None:
+            if origin is not None or spacing is not None or direction is not None:
+                raise TypeError("give either geometry or origin/spacing/direction, not both")
+            if not isinstance(geometry, Geometry):
+                raise TypeError(f"geometry must be a spatial_ndarray.Geometry, got {geometry!r}")
+        elif origin is None and spacing is None and direction is None:
+            geometry = base if base is not None else Geometry.identity(values.ndim)
+        elif base is not None:
+            geometry = Geometry(
+                base.origin if origin is None else origin,
+                base.spacing if spacing is None else spacing,
+                base.direction if direction is None else direction,
+            )
+        else:
+            geometry = Geometry(origin, spacing, direction, spatial_ndim=values.ndim if origin is None else None)
+        _check_fits(geometry, values.ndim)
+        result = _ndarray_view(values, cls)
+        result._geometry = geometry
+        result._meta = _checked_meta(meta) if meta is not None else (
+            None if not isinstance(data, SpatialArray) or data._meta is None else dict(data._meta)
+        )
+        return result
+
+    # -- geometry access ---------------------------------------------------------------
+
+    def _known_geometry(self) -> Geometry:
+        geometry = self._geometry
+        if geometry is None:
+            raise GeometryUndefinedError(
+                "this SpatialArray has no geometry: numpy made it through an operation that "
+                "does not keep geometry; use np.asarray(x) for its values"
+            )
+        return geometry
+
+    @property
+    def geometry(self) -> Geometry:
+        """The immutable `Geometry` (origin, spacing, direction) of this array."""
+        return self._known_geometry()
+
+    @geometry.setter
+    def geometry(self, value: Geometry) -> None:
+        if not isinstance(value, Geometry):
+            raise TypeError(f"geometry must be a spatial_ndarray.Geometry, got {value!r}")
+        _check_fits(value, self.ndim)
+        self._geometry = value
+
+    @property
+    def origin(self) -> np.ndarray:
+        """Read-only ``(P,)`` float64: physical position of the centre of element ``(0, ..., 0)``.
+
+        Assigning validates the new value and replaces this array's geometry only.
+        """
+        return self._known_geometry().origin
+
+    @origin.setter
+    def origin(self, value: npt.ArrayLike) -> None:
+        self._geometry = self._known_geometry().replace(origin=value)
+
+    @property
+    def spacing(self) -> np.ndarray:
+        """Read-only ``(N,)`` float64: element spacing along each spatial axis."""
+        return self._known_geometry().spacing
+
+    @spacing.setter
+    def spacing(self, value: npt.ArrayLike) -> None:
+        self._geometry = self._known_geometry().replace(spacing=value)
+
+    @property
+    def direction(self) -> np.ndarray:
+        """Read-only ``(P, N)`` float64: column ``i`` is the physical unit vector of axis ``i``."""
+        return self._known_geometry().direction
+
+    @direction.setter
+    def direction(self, value: npt.ArrayLike) -> None:
+        self._geometry = self._known_geometry().replace(direction=value)
+
+    @property
+    def spatial_ndim(self) -> int:
+        """``N``: the number of leading spatial axes."""
+        return self._known_geometry().spatial_ndim
+
+    @property
+    def spatial_shape(self) -> tuple[int, ...]:
+        """The lengths of the spatial axes: ``shape[:N]``."""
+        return self.shape[: self._known_geometry().spatial_ndim]
+
+    @property
+    def affine(self) -> np.ndarray:
+        """Homogeneous ``(P+1, N+1)`` matrix ``[[direction * spacing, origin], [0, 1]]``."""
+        return self._known_geometry().affine
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        """Free-form metadata of this array (its own dict; never compared)."""
+        if self._meta is None:
+            self._meta = {}
+        return self._meta
+
+    @meta.setter
+    def meta(self, value: Mapping[str, Any] | None) -> None:
+        self._meta = _checked_meta(value)
+
+    def index_to_physical(self, index: npt.ArrayLike) -> np.ndarray:
+        """Physical positions ``(..., P)`` of (continuous) indices ``(..., N)``.
+
+        Examples
+        --------
+        >>> img = SpatialArray(np.zeros((2, 2)), spacing=[2.0, 3.0])
+        >>> img.index_to_physical([[1, 1], [0.5, 0]])
+        array([[2., 3.],
+               [1., 0.]])
+        """
+        return self._known_geometry().index_to_physical(index)
+
+    def physical_to_index(self, points: npt.ArrayLike) -> np.ndarray:
+        """Continuous indices ``(..., N)`` of physical points ``(..., P)``.
+
+        Examples
+        --------
+        >>> img = SpatialArray(np.zeros((2, 2)), spacing=[2.0, 3.0])
+        >>> img.physical_to_index([2.0, 3.0])
+        array([1., 1.])
+        """
+        return self._known_geometry().physical_to_index(points)
+
+    # -- shape in place ------------------------------------------------------------------
+
+    @property  # type: ignore[override]
+    def shape(self) -> tuple[int, ...]:
+        """Tuple of array dimensions; assigning one that changes the spatial shape is refused."""
+        return _ndarray_shape.__get__(self)
+
+    @shape.setter
+    def shape(self, value: Any) -> None:
+        geometry = self._geometry
+        old = _ndarray_shape.__get__(self)
+        if geometry is not None:
+            new = tuple(np.empty(old, dtype=np.bool_).reshape(value).shape) if old else ()
+            n = geometry.spatial_ndim
+            if new[:n] != old[:n]:
+                raise ValueError(
+                    f"setting shape {value!r} would change the spatial shape {old[:n]} of a "
+                    "SpatialArray; use np.asarray(x).reshape(...) for a plain array"
+                )
+        _ndarray_shape.__set__(self, value)
+
+    def resize(self, *new_shape: Any, refcheck: bool = True) -> None:
+        """Refused when it would change the spatial shape (the geometry would go stale)."""
+        geometry = self._geometry
+        if geometry is not None:
+            target = new_shape[0] if len(new_shape) == 1 else new_shape
+            target = (target,) if isinstance(target, (int, np.integer)) else tuple(target)
+            n = geometry.spatial_ndim
+            if target[:n] != self.shape[:n]:
+                raise ValueError(
+                    f"resize to {target} would change the spatial shape {self.shape[:n]}; "
+                    "use np.resize(np.asarray(x), ...) for a plain array"
+                )
+        np.ndarray.resize(self, *new_shape, refcheck=refcheck)
+
+    # -- numpy protocols ----------------------------------------------------------------
+
+    def __getitem__(self, key: Any) -> Any:
+        result = np.ndarray.__getitem__(self, key)
+        geometry = self._geometry
+        if geometry is None or not isinstance(result, np.ndarray):
+            return result
+        new = index_geometry(geometry, _ndarray_shape.__get__(self), key)
+        if new is None:
+            return _ndarray_view(result, np.ndarray)
+        result._geometry = new
+        if self._meta is not None:
+            result._meta = dict(self._meta)
+        return result
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        return apply_ufunc(SpatialArray, ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        for t in types:
+            if not issubclass(t, np.ndarray):
+                return NotImplemented
+        return _functions.dispatch(SpatialArray, func, args, kwargs)
+
+    # -- copies, pickling ----------------------------------------------------------------
+
+    def _derived(self, values: np.ndarray, geometry: Geometry | None) -> Any:
+        """``values`` as an array of this type with ``geometry`` and a copy of the meta, or plain."""
+        if geometry is None:
+            return values if type(values) is np.ndarray else _ndarray_view(values, np.ndarray)
+        result = _ndarray_view(values, type(self))
+        result._geometry = geometry
+        result._meta = None if self._meta is None else dict(self._meta)
+        return result
+
+    def copy(self, order: str = "C") -> Any:  # type: ignore[override]
+        """Copy values, geometry and metadata (SA-9.5)."""
+        return self._derived(np.ndarray.copy(self, order=order), self._geometry)
+
+    def __copy__(self) -> Any:
+        return self.copy(order="K")
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        result = self._derived(np.ndarray.__deepcopy__(self, memo), self._geometry)
+        if self._meta is not None:
+            result._meta = _copy.deepcopy(self._meta, memo)
+        return result
+
+    def astype(self, dtype: npt.DTypeLike, order: str = "K", casting: str = "unsafe", subok: bool = True, copy: bool = True) -> Any:  # type: ignore[override]
+        """Cast the values; geometry is kept unless ``subok=False`` (SA-9.5)."""
+        result = np.ndarray.astype(_ndarray_view(self, np.ndarray), dtype, order=order, casting=casting, copy=copy)
+        if not subok:
+            return result
+        if result.base is not None and not copy and np.shares_memory(result, self) and result.dtype == self.dtype:
+            return self
+        return self._derived(result, self._geometry)
+
+    def view(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        """A new view; geometry is kept when the type stays spatial and the spatial shape is unchanged (SA-9.5)."""
+        result = np.ndarray.view(self, *args, **kwargs)
+        if not isinstance(result, SpatialArray):
+            return result
+        geometry = self._geometry
+        if geometry is None or result.shape[: geometry.spatial_ndim] != self.shape[: geometry.spatial_ndim]:
+            return _ndarray_view(result, np.ndarray)
+        result._geometry = geometry
+        result._meta = None if self._meta is None else dict(self._meta)
+        return result
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        constructor, args, state = np.ndarray.__reduce__(self)  # type: ignore[misc]
+        return constructor, args, (state, self._geometry, self._meta)
+
+    def __setstate__(self, state: Any) -> None:
+        array_state, geometry, meta = state
+        np.ndarray.__setstate__(self, array_state)
+        self._geometry = geometry
+        self._meta = meta
+
+    # -- methods that change axes ---------------------------------------------------------
+
+    def _permuted(self, order: tuple[int, ...]) -> Any:
+        """Transpose by ``order``; plain unless the spatial axes stay leading (SA-9.1)."""
+        values = np.ndarray.transpose(_ndarray_view(self, np.ndarray), order)
+        geometry = self._geometry
+        if geometry is None:
+            return values
+        n = geometry.spatial_ndim
+        if sorted(order[:n]) != list(range(n)):
+            return values
+        new = geometry if list(order[:n]) == list(range(n)) else geometry.permuted(order[:n])
+        return self._derived(values, new)
+
+    def transpose(self, *axes: Any) -> Any:  # type: ignore[override]
+        """Permute the axes; see `numpy.ndarray.transpose` and SPEC SA-9.1."""
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = () if axes[0] is None else tuple(axes[0])
+        order = tuple(range(self.ndim))[::-1] if not axes else normalize_axis_tuple(axes, self.ndim)
+        if len(order) != self.ndim:
+            np.ndarray.transpose(_ndarray_view(self, np.ndarray), axes)  # numpy's own error
+        return self._permuted(tuple(order))
+
+    @property
+    def T(self) -> Any:  # type: ignore[override]
+        """The transposed array (all axes reversed); see SPEC SA-9.1."""
+        return self._permuted(tuple(range(self.ndim))[::-1])
+
+    @property
+    def mT(self) -> Any:  # type: ignore[override]
+        """Transpose of the last two axes; see SPEC SA-9.1."""
+        if self.ndim < 2:
+            return np.ndarray.view(self, np.ndarray).mT  # numpy's own error
+        order = list(range(self.ndim))
+        order[-2], order[-1] = order[-1], order[-2]
+        return self._permuted(tuple(order))
+
+    def swapaxes(self, axis1: SupportsIndex, axis2: SupportsIndex) -> Any:  # type: ignore[override]
+        """Interchange two axes; see SPEC SA-9.1."""
+        a, b = normalize_axis_tuple((axis1, axis2), self.ndim, allow_duplicate=True)
+        order = list(range(self.ndim))
+        order[a], order[b] = order[b], order[a]
+        return self._permuted(tuple(order))
+
+    def squeeze(self, axis: Any = None) -> Any:  # type: ignore[override]
+        """Remove length-1 axes; a spatial one collapses like an integer index 0 (SA-9.2)."""
+        values = np.ndarray.squeeze(_ndarray_view(self, np.ndarray), axis=axis)
+        geometry = self._geometry
+        if geometry is None:
+            return values
+        n = geometry.spatial_ndim
+        shape = self.shape
+        axes = [i for i in range(self.ndim) if shape[i] == 1] if axis is None else normalize_axis_tuple(axis, self.ndim)
+        keep = [i not in axes for i in range(n)]
+        if not any(keep):
+            return values
+        if all(keep):
+            return self._derived(values, geometry)
+        return self._derived(values, geometry.sliced([0] * n, [1] * n, keep))
+
+    def repeat(self, repeats: Any, axis: SupportsIndex | None = None) -> Any:  # type: ignore[override]
+        """Repeat elements; keeps geometry only along a component axis (SA-9.4)."""
+        values = np.ndarray.repeat(_ndarray_view(self, np.ndarray), repeats, axis=axis)
+        geometry = self._geometry
+        if geometry is None or axis is None:
+            return values
+        (a,) = normalize_axis_tuple(axis, self.ndim)
+        return self._derived(values, geometry if a >= geometry.spatial_ndim else None)
+
+    # -- reductions: the binning rule (SPEC chapter 8) --------------------------------------------
+
+    def _reduce(self, name: str, axis: Any, keepdims: bool, out: Any, kwargs: dict[str, Any]) -> Any:
+        geometry = self._geometry
+        if geometry is not None:
+            geometry = reduced_geometry(geometry, self.shape, axis, bool(keepdims))
+        plain_out = out
+        if isinstance(out, SpatialArray):
+            check_reduction_out(out._geometry, geometry)
+            plain_out = _ndarray_view(out, np.ndarray)
+        if keepdims is not False:
+            kwargs["keepdims"] = keepdims
+        where = kwargs.get("where")
+        if isinstance(where, SpatialArray):
+            kwargs["where"] = _ndarray_view(where, np.ndarray)
+        result = getattr(np.ndarray, name)(_ndarray_view(self, np.ndarray), axis=axis, out=plain_out, **kwargs)
+        if out is not None:
+            return out
+        if geometry is None or not isinstance(result, np.ndarray):
+            return result
+        return self._derived(result, geometry)
+
+    def sum(self, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Sum over ``axis``; reduced spatial axes follow the binning rule (SA-8.1)."""
+        return self._reduce("sum", axis, keepdims, out, dict(dtype=dtype, **kwargs))
+
+    def prod(self, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Product over ``axis``; see SA-8.1."""
+        return self._reduce("prod", axis, keepdims, out, dict(dtype=dtype, **kwargs))
+
+    def mean(self, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Mean over ``axis``; see SA-8.1."""
+        return self._reduce("mean", axis, keepdims, out, dict(dtype=dtype, **kwargs))
+
+    def std(self, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Standard deviation over ``axis``; see SA-8.1."""
+        return self._reduce("std", axis, keepdims, out, dict(dtype=dtype, ddof=ddof, **kwargs))
+
+    def var(self, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Variance over ``axis``; see SA-8.1."""
+        return self._reduce("var", axis, keepdims, out, dict(dtype=dtype, ddof=ddof, **kwargs))
+
+    def max(self, axis: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Maximum over ``axis``; see SA-8.1."""
+        return self._reduce("max", axis, keepdims, out, dict(kwargs))
+
+    def min(self, axis: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
+        """Minimum over ``axis``; see SA-8.1."""
+        return self._reduce("min", axis, keepdims, out, dict(kwargs))
+
+    def all(self, axis: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
+        """True where every element along ``axis`` is; see SA-8.1."""
+        return self._reduce("all", axis, keepdims, out, dict(kwargs))
+
+    def any(self, axis: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
+        """True where some element along ``axis`` is; see SA-8.1."""
+        return self._reduce("any", axis, keepdims, out, dict(kwargs))
+
+    def argmax(self, axis: Any = None, out: Any = None, *, keepdims: bool = False) -> Any:  # type: ignore[override]
+        """Indices of the maxima along ``axis``; see SA-8.6."""
+        return self._reduce("argmax", axis, keepdims, out, {})
+
+    def argmin(self, axis: Any = None, out: Any = None, *, keepdims: bool = False) -> Any:  # type: ignore[override]
+        """Indices of the minima along ``axis``; see SA-8.6."""
+        return self._reduce("argmin", axis, keepdims, out, {})
+
+    def _accumulate(self, name: str, axis: Any, dtype: Any, out: Any) -> Any:
+        geometry = self._geometry if axis is not None else None  # axis=None flattens: plain
+        if isinstance(out, SpatialArray):
+            if geometry is None or out._geometry is None or out.shape[: geometry.spatial_ndim] != self.shape[: geometry.spatial_ndim]:
+                raise GeometryMismatchError(f"out of {name} must be in the input's space")
+            reason = geometry.mismatch(out._geometry)
+            if reason is not None:
+                raise GeometryMismatchError(f"out of {name} is not in the input's space: {reason}")
+            out_plain = _ndarray_view(out, np.ndarray)
+        else:
+            out_plain = out
+        result = getattr(np.ndarray, name)(_ndarray_view(self, np.ndarray), axis=axis, dtype=dtype, out=out_plain)
+        if out is not None:
+            return out
+        return self._derived(result, geometry)
+
+    def cumsum(self, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:  # type: ignore[override]
+        """Cumulative sum along ``axis``: same grid (SA-7.6); ``axis=None`` flattens to a plain array."""
+        return self._accumulate("cumsum", axis, dtype, out)
+
+    def cumprod(self, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:  # type: ignore[override]
+        """Cumulative product along ``axis``; see `cumsum`."""
+        return self._accumulate("cumprod", axis, dtype, out)
+
+    # -- representation ----------------------------------------------------------------------
+
+    def __repr__(self) -> str:
+        values = np.array_repr(_ndarray_view(self, np.ndarray))
+        body = values[len("array(") : -1]
+        indent = " " * len("SpatialArray(")
+        body = body.replace("\n      ", "\n" + indent)
+        geometry = self._geometry
+        if geometry is None:
+            return f"SpatialArray({body},\n{indent}geometry=undefined)"
+        direction = np.array2string(geometry.direction, separator=", ", prefix=indent + "direction=")
+        return (
+            f"SpatialArray({body},\n"
+            f"{indent}origin={geometry.origin.tolist()!r},\n"
+            f"{indent}spacing={geometry.spacing.tolist()!r},\n"
+            f"{indent}direction={direction})"
+        )
+
+
+def _check_fits(geometry: Geometry, ndim: int) -> None:
+    n = geometry.spatial_ndim
+    if n < 1:
+        raise ValueError("a SpatialArray needs at least one spatial axis (spacing has no entries)")
+    if n > ndim:
+        raise ValueError(
+            f"spacing has {n} entries but the data has only {ndim} axes "
+            f"(the geometry needs one spatial axis per spacing entry)"
+        )
+
+
+def _plain_method(name: str) -> Any:
+    """A method that gives numpy's result as a plain array: its geometry is undefined (SA-9.3, SA-9.4)."""
+    numpy_method = getattr(np.ndarray, name)
+
+    def method(self: SpatialArray, *args: Any, **kwargs: Any) -> Any:
+        args = tuple(_ndarray_view(a, np.ndarray) if isinstance(a, SpatialArray) else a for a in args)
+        return numpy_method(_ndarray_view(self, np.ndarray), *args, **kwargs)
+
+    method.__name__ = name
+    method.__qualname__ = f"SpatialArray.{name}"
+    method.__doc__ = f"`numpy.ndarray.{name}` on the values; the result is a plain array (geometry undefined)."
+    return method
+
+
+for _name in (
+    "reshape", "ravel", "flatten", "take", "diagonal", "trace", "dot", "nonzero", "argsort",
+    "argpartition", "compress", "choose", "searchsorted",
+):
+    setattr(SpatialArray, _name, _plain_method(_name))
+del _name

@@ -1,0 +1,111 @@
+"""Decide which geometry rule a basic index applies (SPEC.md chapters 5 and 6).
+
+The maths is in `spatial_ndarray.geometry`; this module only reads the key.
+"""
+
+from __future__ import annotations
+
+import operator
+from typing import Any
+
+import numpy as np
+
+from .geometry import Geometry
+
+__all__ = ["index_geometry"]
+
+
+def _as_integer(item: Any) -> int | None:
+    """The integer a basic-index entry stands for, or None when it is not an integer index."""
+    if type(item) is int:
+        return item
+    if isinstance(item, (bool, np.bool_)):
+        return None  # numpy treats booleans as advanced (mask) indices
+    if isinstance(item, np.ndarray) and item.ndim != 0:
+        return None
+    try:
+        return operator.index(item)
+    except TypeError:
+        return None
+
+
+def index_geometry(geometry: Geometry, shape: tuple[int, ...], key: Any) -> Geometry | None:
+    """Geometry of ``array[key]``, or None when the result must be a plain array.
+
+    Call this only after numpy has indexed successfully, so that the key is
+    known to be valid for ``shape``.
+
+    Parameters
+    ----------
+    geometry : Geometry
+        Geometry of the indexed array.
+    shape : tuple of int
+        Shape of the indexed array.
+    key : object
+        The key given to ``__getitem__``.
+
+    Returns
+    -------
+    Geometry or None
+        None for advanced indexing (SA-6.1), a new axis before a kept spatial
+        axis (SA-5.5), or no spatial axis left (SA-4.3).
+
+    Examples
+    --------
+    >>> g = Geometry.identity(2)
+    >>> index_geometry(g, (4, 5), (slice(1, None), 2)).origin
+    array([1., 2.])
+    >>> index_geometry(g, (4, 5), [0, 1]) is None
+    True
+    """
+    if type(key) is not tuple:
+        key = (key,)
+    n = geometry.spatial_ndim
+    ndim = len(shape)
+
+    consumed = 0
+    for item in key:
+        if item is None or item is Ellipsis:
+            continue
+        if type(item) is slice or _as_integer(item) is not None:
+            consumed += 1
+        else:
+            return None  # advanced index: the elements do not form a grid
+
+    starts = [0] * n
+    steps = [1] * n
+    keep = [True] * n
+    changed = False
+    new_axis_at: list[int] = []
+    axis = 0
+    for item in key:
+        if item is Ellipsis:
+            axis += ndim - consumed
+            continue
+        if item is None:
+            new_axis_at.append(axis)
+            continue
+        if axis < n:
+            if type(item) is slice:
+                start, _, step = item.indices(shape[axis])
+                if start or step != 1:
+                    starts[axis] = start
+                    steps[axis] = step
+                    changed = True
+            else:
+                index = _as_integer(item)
+                assert index is not None
+                starts[axis] = index + shape[axis] if index < 0 else index
+                keep[axis] = False
+                changed = True
+        axis += 1
+
+    if not any(keep):
+        return None
+    if new_axis_at:
+        last_kept = max(i for i in range(n) if keep[i])
+        if min(new_axis_at) <= last_kept:
+            return None  # a new axis in front of a spatial axis has no geometry
+    if not changed:
+        return geometry
+    return geometry.sliced(starts, steps, keep)

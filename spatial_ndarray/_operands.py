@@ -1,0 +1,93 @@
+"""Collecting the spatial operands of an operation and checking they share one space.
+
+Used by ufuncs and by numpy functions with several array arguments (SPEC SA-7.2).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .errors import GeometryMismatchError
+from .geometry import Geometry
+
+__all__ = ["SpatialOperands", "plain"]
+
+_ndarray_view = np.ndarray.view
+
+
+def plain(value: Any, spatial_cls: type) -> Any:
+    """``value`` with every spatial array in it (lists and tuples too) replaced by a plain view."""
+    if isinstance(value, spatial_cls):
+        return _ndarray_view(value, np.ndarray)
+    if type(value) is list or type(value) is tuple:
+        return type(value)(plain(v, spatial_cls) for v in value)
+    return value
+
+
+class SpatialOperands:
+    """The first spatial operand of an operation, and a check that later ones match it.
+
+    Attributes
+    ----------
+    geometry : Geometry or None
+        The common geometry; None when no operand has one.
+    spatial_shape : tuple of int
+        The common spatial shape.
+    ndim : int
+        ``ndim`` of the first spatial operand.
+    cls : type
+        Type of the first spatial operand (the result's type).
+    meta : dict or None
+        Metadata of the first spatial operand.
+    """
+
+    __slots__ = ("geometry", "spatial_shape", "ndim", "cls", "meta", "_first_label", "ndims")
+
+    def __init__(self) -> None:
+        self.geometry: Geometry | None = None
+        self.spatial_shape: tuple[int, ...] = ()
+        self.ndim = 0
+        self.ndims: set[int] = set()
+        self.cls: type | None = None
+        self.meta: dict[str, Any] | None = None
+        self._first_label = ""
+
+    def add(self, array: Any, label: str) -> None:
+        """Register a spatial array; raise `GeometryMismatchError` when it is not in the common space."""
+        geometry = array._geometry
+        if geometry is None:
+            return  # a SpatialArray whose geometry numpy lost counts as plain
+        shape = array.shape[: geometry.spatial_ndim]
+        if self.geometry is None:
+            self.geometry = geometry
+            self.spatial_shape = shape
+            self.ndim = array.ndim
+            self.cls = type(array)
+            self.meta = array._meta
+            self._first_label = label
+            self.ndims.add(array.ndim)
+            return
+        self.ndims.add(array.ndim)
+        reason = None
+        if geometry is not self.geometry:
+            reason = self.geometry.mismatch(geometry)
+        if reason is None and shape != self.spatial_shape and (
+            geometry.spatial_ndim == self.geometry.spatial_ndim
+        ):
+            reason = f"spatial shape differs: {self.spatial_shape} vs {shape}"
+        if reason is not None:
+            raise GeometryMismatchError(
+                f"{self._first_label} and {label} are not in the same space: {reason}\n"
+                f"  {self._first_label}: shape {self.spatial_shape}, {self.geometry!r}\n"
+                f"  {label}: shape {shape}, {geometry!r}"
+            )
+
+    def keeps(self, result_shape: tuple[int, ...], result_ndim: int) -> bool:
+        """True when a result of this shape still has the spatial axes leading and unstretched (SA-7.3, SA-7.4)."""
+        return (
+            len(self.ndims) == 1
+            and result_ndim == self.ndim
+            and result_shape[: len(self.spatial_shape)] == self.spatial_shape
+        )

@@ -1,0 +1,85 @@
+"""Decide which geometry a reduction leaves (SPEC.md chapter 8).
+
+The binning maths is `Geometry.binned`; this module only reads ``axis`` and
+``keepdims``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from numpy.lib.array_utils import normalize_axis_tuple
+
+from .errors import GeometryMismatchError
+from .geometry import Geometry
+
+__all__ = ["check_reduction_out", "reduced_geometry", "reduced_spatial_shape"]
+
+
+def _spatial_axes(axis: Any, n: int, ndim: int) -> list[int]:
+    if axis is None:
+        return list(range(n))
+    return sorted(a for a in normalize_axis_tuple(axis, ndim) if a < n)
+
+
+def reduced_geometry(
+    geometry: Geometry, shape: tuple[int, ...], axis: Any, keepdims: bool
+) -> Geometry | None:
+    """Geometry after reducing ``axis`` of an array of ``shape``, or None for a plain result.
+
+    ``axis`` follows numpy: None (every axis), an int or a tuple of ints,
+    negatives allowed. An invalid axis raises numpy's ``AxisError``.
+
+    Examples
+    --------
+    >>> reduced_geometry(Geometry.identity(2), (4, 5), axis=0, keepdims=False).origin
+    array([1.5, 0. ])
+    >>> reduced_geometry(Geometry.identity(2), (4, 5), axis=None, keepdims=False) is None
+    True
+    """
+    n = geometry.spatial_ndim
+    axes = _spatial_axes(axis, n, len(shape))
+    if not axes:
+        return geometry  # SA-8.3: component axes only
+    if len(axes) == n:
+        return None  # SA-8.4: nothing spatial left to place
+    lengths = [shape[a] for a in axes]
+    if 0 in lengths:
+        return None  # SA-8.5: an empty axis has no centre
+    return geometry.binned(axes, lengths, keepdims)
+
+
+def reduced_spatial_shape(
+    n: int, shape: tuple[int, ...], axis: Any, keepdims: bool
+) -> tuple[int, ...]:
+    """Spatial shape of the reduction's result, to check numpy's result against.
+
+    Examples
+    --------
+    >>> reduced_spatial_shape(2, (4, 5, 3), axis=(0, 2), keepdims=True)
+    (1, 5)
+    """
+    axes = _spatial_axes(axis, n, len(shape))
+    if keepdims:
+        return tuple(1 if i in axes else shape[i] for i in range(n))
+    return tuple(shape[i] for i in range(n) if i not in axes)
+
+
+def check_reduction_out(out_geometry: Geometry | None, geometry: Geometry | None) -> None:
+    """Raise unless a spatial ``out`` already has the reduction's geometry (SA-8.7).
+
+    ``out_geometry`` None means ``out`` is plain (or its geometry is unknown):
+    nothing to check.
+    """
+    if out_geometry is None:
+        return
+    if geometry is None:
+        raise GeometryMismatchError(
+            f"out has geometry {out_geometry!r} but the reduction's result has none (SA-8.4, SA-8.7)"
+        )
+    reason = out_geometry.mismatch(geometry)
+    if reason is not None:
+        raise GeometryMismatchError(
+            f"out is not in the reduction's result space (SA-8.7): {reason}\n"
+            f"  result: {geometry!r}\n  out: {out_geometry!r}"
+        )

@@ -1,0 +1,184 @@
+"""Geometry through ufuncs: which rule each ufunc method applies (SPEC.md chapter 7)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import numpy as np
+from numpy.lib.array_utils import normalize_axis_index
+
+from ._operands import SpatialOperands, plain
+from ._reductions import check_reduction_out, reduced_geometry
+
+__all__ = ["apply_ufunc"]
+
+_ndarray_view = np.ndarray.view
+_SIMPLE_TYPES = (np.ndarray, int, float, complex, bool, np.generic)
+
+
+def _defers(value: Any) -> bool:
+    """True when ``value`` is another array type that implements ``__array_ufunc__`` itself."""
+    handler = getattr(type(value), "__array_ufunc__", None)
+    return handler is not None and handler is not np.ndarray.__array_ufunc__
+
+
+def _core_ndims(signature: str) -> tuple[list[int], list[int]]:
+    """Number of core dimensions of each input and output of a gufunc signature."""
+    inputs, outputs = signature.replace(" ", "").split("->")
+    count = lambda part: [len([d for d in g.split(",") if d]) for g in re.findall(r"\(([^)]*)\)", part)]
+    return count(inputs), count(outputs)
+
+
+def _wrap(result: Any, geometry: Any, operands: SpatialOperands) -> Any:
+    """Give ``result`` the common geometry when its spatial axes survived (SA-7.3), else return it plain (SA-7.4)."""
+    if geometry is None or not isinstance(result, np.ndarray) or not operands.keeps(result.shape, result.ndim):
+        return result
+    wrapped = _ndarray_view(result, operands.cls)
+    wrapped._geometry = geometry
+    wrapped._meta = None if operands.meta is None else dict(operands.meta)
+    return wrapped
+
+
+def apply_ufunc(spatial_cls: type, ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Run ``ufunc.method`` on plain arrays and give the result the geometry SPEC.md chapter 7 says."""
+    for value in inputs:
+        if not isinstance(value, _SIMPLE_TYPES) and value is not None and _defers(value):
+            return NotImplemented
+
+    if method == "__call__" and ufunc.signature is not None:
+        return _gufunc_call(spatial_cls, ufunc, inputs, kwargs)
+
+    operands = SpatialOperands()
+    checked = method in ("__call__", "reduce", "accumulate")  # reduceat/outer/at operands are not aligned
+    plain_inputs = []
+    for position, value in enumerate(inputs):
+        if isinstance(value, spatial_cls):
+            if checked or position == 0:
+                operands.add(value, f"operand {position}")
+            plain_inputs.append(_ndarray_view(value, np.ndarray))
+        else:
+            plain_inputs.append(value)
+    input_operands_geometry = operands.geometry
+
+    outs = kwargs.get("out")
+    if outs is not None:
+        for position, value in enumerate(outs):
+            if isinstance(value, spatial_cls) and method in ("__call__", "accumulate"):
+                operands.add(value, f"out[{position}]")
+        kwargs["out"] = tuple(plain(value, spatial_cls) for value in outs)
+    where = kwargs.get("where")
+    if isinstance(where, spatial_cls):
+        if method in ("__call__", "reduce"):
+            operands.add(where, "where")
+        kwargs["where"] = _ndarray_view(where, np.ndarray)
+
+    if method == "__call__":
+        return _call(ufunc, plain_inputs, kwargs, operands, outs, spatial_cls)
+    if method == "reduce":
+        return _reduce(ufunc, plain_inputs, kwargs, operands, outs, spatial_cls, input_operands_geometry)
+    if method == "accumulate":
+        result = ufunc.accumulate(*plain_inputs, **kwargs)
+        return _finish(result, operands.geometry, operands, outs, spatial_cls)
+    if method == "reduceat":
+        result = ufunc.reduceat(*plain_inputs, **kwargs)
+        geometry = operands.geometry
+        if geometry is not None:
+            axis = normalize_axis_index(kwargs.get("axis", plain_inputs[2] if len(plain_inputs) > 2 else 0), operands.ndim)
+            if axis < geometry.spatial_ndim:
+                geometry = None  # irregular bins along a spatial axis: not a grid
+        return _finish(result, geometry, operands, outs, spatial_cls)
+    if method == "outer":
+        geometry = operands.geometry if isinstance(inputs[0], spatial_cls) and not isinstance(inputs[1], spatial_cls) else None
+        result = ufunc.outer(*plain_inputs, **kwargs)
+        if geometry is None or not isinstance(result, np.ndarray):
+            return _finish(result, None, operands, outs, spatial_cls)
+        if result.shape[: geometry.spatial_ndim] != operands.spatial_shape:
+            return result
+        wrapped = _ndarray_view(result, operands.cls)
+        wrapped._geometry = geometry
+        wrapped._meta = None if operands.meta is None else dict(operands.meta)
+        return _finish(wrapped, None, operands, outs, spatial_cls)
+    # "at" works in place on the first operand and returns None
+    return getattr(ufunc, method)(*plain_inputs, **kwargs)
+
+
+def _finish(result: Any, geometry: Any, operands: SpatialOperands, outs: Any, spatial_cls: type) -> Any:
+    """Return the caller's own ``out`` objects where given, else the wrapped result."""
+    if outs is not None and any(o is not None for o in outs):
+        if len(outs) == 1:
+            return outs[0]
+        results = result if isinstance(result, tuple) else (result,)
+        return tuple(o if o is not None else _wrap(r, geometry, operands) for o, r in zip(outs, results))
+    if isinstance(result, tuple):
+        return tuple(_wrap(r, geometry, operands) for r in result)
+    return _wrap(result, geometry, operands)
+
+
+def _call(ufunc: np.ufunc, plain_inputs: list[Any], kwargs: dict[str, Any], operands: SpatialOperands, outs: Any, spatial_cls: type) -> Any:
+    result = ufunc(*plain_inputs, **kwargs)
+    return _finish(result, operands.geometry, operands, outs, spatial_cls)
+
+
+def _gufunc_call(spatial_cls: type, ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    """Generalized ufuncs (matmul, vecdot...): geometry survives only on loop dimensions (SA-7.3, SA-7.4).
+
+    When a core dimension is a spatial axis the values mix elements from
+    different positions, so the result is plain and operands are not compared.
+    """
+    core_in, core_out = _core_ndims(ufunc.signature)
+    loop_ndims = [np.ndim(v) - min(c, np.ndim(v)) for v, c in zip(inputs, core_in)]
+    outer_loop = max(loop_ndims, default=0)
+    spatial = [
+        (position, value)
+        for position, value in enumerate(inputs)
+        if isinstance(value, spatial_cls) and value._geometry is not None
+    ]
+    on_loop_axes = all(
+        loop_ndims[position] == outer_loop and loop_ndims[position] >= value._geometry.spatial_ndim
+        for position, value in spatial
+    )
+    operands = SpatialOperands()
+    if on_loop_axes:
+        for position, value in spatial:
+            operands.add(value, f"operand {position}")
+    outs = kwargs.get("out")
+    if outs is not None:
+        kwargs["out"] = tuple(plain(value, spatial_cls) for value in outs)
+    result = ufunc(*[plain(v, spatial_cls) for v in inputs], **kwargs)
+    if outs is not None and any(o is not None for o in outs):
+        return outs[0] if len(outs) == 1 else outs
+    geometry = operands.geometry
+    if geometry is None or not on_loop_axes:
+        return result
+    n = geometry.spatial_ndim
+
+    def wrap(r: Any) -> Any:
+        if not isinstance(r, np.ndarray) or r.shape[:n] != operands.spatial_shape:
+            return r
+        w = _ndarray_view(r, operands.cls)
+        w._geometry = geometry
+        w._meta = None if operands.meta is None else dict(operands.meta)
+        return w
+
+    return tuple(wrap(r) for r in result) if isinstance(result, tuple) else wrap(result)
+
+
+def _reduce(ufunc: np.ufunc, plain_inputs: list[Any], kwargs: dict[str, Any], operands: SpatialOperands, outs: Any, spatial_cls: type, input_geometry: Any) -> Any:
+    geometry = input_geometry
+    if geometry is not None:
+        shape = plain_inputs[0].shape
+        axis = kwargs.get("axis", plain_inputs[1] if len(plain_inputs) > 1 else 0)
+        keepdims = bool(kwargs.get("keepdims", False))
+        geometry = reduced_geometry(geometry, shape, axis, keepdims)
+    if outs is not None and isinstance(outs[0], spatial_cls):
+        check_reduction_out(outs[0]._geometry, geometry)
+    result = ufunc.reduce(*plain_inputs, **kwargs)
+    if outs is not None and outs[0] is not None:
+        return outs[0]
+    if geometry is None or not isinstance(result, np.ndarray):
+        return result
+    wrapped = _ndarray_view(result, operands.cls)
+    wrapped._geometry = geometry
+    wrapped._meta = None if operands.meta is None else dict(operands.meta)
+    return wrapped

@@ -1,0 +1,594 @@
+"""Immutable image geometry and every rule that derives one geometry from another.
+
+All geometry maths of the package lives in this module (SPEC.md chapters 1-5 and
+8-10). Callers decide *which* rule applies; this module computes it.
+
+A geometry has ``N`` spatial axes in a physical space of ``P >= N`` dimensions:
+
+``origin``     ``(P,)``   physical position of the centre of element ``(0, ..., 0)``
+``spacing``    ``(N,)``   distance between neighbouring element centres, per axis, ``> 0``
+``direction``  ``(P, N)`` column ``i`` is the physical unit vector of array axis ``i``
+
+and a continuous index ``k`` lies at ``origin + direction @ (spacing * k)``.
+
+The values are kept as tuples of Python floats: derivations touch at most a few
+dozen numbers, where plain Python arithmetic beats numpy's per-call overhead, and
+tuple equality is exact and fast. numpy views of them are built once, on demand.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ._tolerance import Tolerance, get_tolerance
+
+__all__ = ["Geometry"]
+
+_Vector = tuple[float, ...]
+
+
+def _as_real_array(name: str, value: Any, ndim: int) -> np.ndarray:
+    """Convert a user value to a float64 array of ``ndim`` dimensions or raise naming ``name``."""
+    try:
+        array = np.asarray(value)
+    except Exception as exc:  # ragged nested sequences and similar
+        raise TypeError(f"{name} must be an array of real numbers, got {value!r}") from exc
+    if array.dtype.kind not in "iuf":
+        raise TypeError(
+            f"{name} must be an array of real numbers, got {value!r} (dtype {array.dtype})"
+        )
+    if array.ndim != ndim:
+        expected = "a 1-D sequence" if ndim == 1 else "a 2-D matrix"
+        raise ValueError(f"{name} must be {expected}, got {value!r} with shape {array.shape}")
+    array = array.astype(np.float64)
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} must be finite, got {value!r}")
+    return array
+
+
+def _readonly(array: np.ndarray) -> np.ndarray:
+    array.flags.writeable = False
+    return array
+
+
+class Geometry:
+    """The immutable geometry of a spatial array.
+
+    Parameters
+    ----------
+    origin : array_like of float, shape (P,), optional
+        Physical position of the centre of element ``(0, ..., 0)``. Default zeros.
+    spacing : array_like of float, shape (N,), optional
+        Distance between element centres along each spatial axis, ``> 0``.
+        Default ones.
+    direction : array_like of float, shape (P, N), optional
+        Orthonormal columns: column ``i`` is the unit vector of array axis ``i``.
+        Default the identity (``P == N``).
+    spatial_ndim : int, optional
+        ``N``, used only when neither ``spacing`` nor ``direction`` gives it.
+
+    Raises
+    ------
+    TypeError
+        A field is not an array of real numbers (the message names the field).
+    ValueError
+        A field has the wrong shape, a non-finite value, a spacing ``<= 0``, or
+        direction columns that are not orthonormal within the direction
+        tolerance in force (see `spatial_ndarray.tolerance`).
+
+    Examples
+    --------
+    >>> g = Geometry(origin=[10.0, 20.0], spacing=[0.5, 2.0])
+    >>> g.index_to_physical([[1, 1]])
+    array([[10.5, 22. ]])
+    >>> g.sliced(starts=[2, 0], steps=[-1, 1], keep=[True, True]).origin
+    array([11., 20.])
+    """
+
+    __slots__ = ("_origin", "_spacing", "_columns", "_arrays")
+
+    _origin: _Vector
+    _spacing: _Vector
+    _columns: tuple[_Vector, ...]
+    _arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+
+    def __init__(
+        self,
+        origin: npt.ArrayLike | None = None,
+        spacing: npt.ArrayLike | None = None,
+        direction: npt.ArrayLike | None = None,
+        *,
+        spatial_ndim: int | None = None,
+    ) -> None:
+        o = None if origin is None else _as_real_array("origin", origin, 1)
+        s = None if spacing is None else _as_real_array("spacing", spacing, 1)
+        d = None if direction is None else _as_real_array("direction", direction, 2)
+
+        if s is not None:
+            n = s.shape[0]
+        elif d is not None:
+            n = d.shape[1]
+        elif spatial_ndim is not None:
+            n = int(spatial_ndim)
+        elif o is not None:
+            n = o.shape[0]
+        else:
+            raise ValueError("Geometry needs at least one of origin, spacing, direction or spatial_ndim")
+        if n < 0:
+            raise ValueError(f"spatial_ndim must be >= 0, got {n}")
+        if d is not None:
+            p = d.shape[0]
+        elif o is not None:
+            p = o.shape[0]
+        else:
+            p = n
+
+        if s is None:
+            s = np.ones(n)
+        if o is None:
+            o = np.zeros(p)
+        if d is None:
+            if p != n:
+                raise ValueError(
+                    f"direction is required when origin has {p} entries but there are {n} spatial axes"
+                )
+            d = np.eye(n)
+
+        if s.shape != (n,):
+            raise ValueError(f"spacing must have {n} entries, got {s.tolist()!r}")
+        if d.shape[1] != n:
+            raise ValueError(
+                f"direction must have one column per spatial axis ({n}), got shape {d.shape}: {d.tolist()!r}"
+            )
+        if o.shape != (p,):
+            raise ValueError(
+                f"origin must have {p} entries (the rows of direction), got {o.tolist()!r}"
+            )
+        if p < n:
+            raise ValueError(
+                f"direction must have at least as many rows as columns, got shape {d.shape}: {d.tolist()!r}"
+            )
+        if (s <= 0).any():
+            raise ValueError(f"spacing must be > 0 on every axis, got {s.tolist()!r}")
+        tol = get_tolerance().direction
+        deviation = float(np.abs(d.T @ d - np.eye(n)).max()) if n else 0.0
+        if deviation > tol:
+            raise ValueError(
+                f"direction columns must be orthonormal (|D^T D - I| <= {tol:g}), "
+                f"got {d.tolist()!r} (deviation {deviation:.3g})"
+            )
+        self._origin = tuple(o.tolist())
+        self._spacing = tuple(s.tolist())
+        self._columns = tuple(tuple(col) for col in d.T.tolist())
+        self._arrays = None
+
+    # -- construction without validation (for geometries derived from valid ones) --
+
+    @classmethod
+    def _trusted(cls, origin: _Vector, spacing: _Vector, columns: tuple[_Vector, ...]) -> Geometry:
+        self = object.__new__(cls)
+        self._origin = origin
+        self._spacing = spacing
+        self._columns = columns
+        self._arrays = None
+        return self
+
+    @classmethod
+    def identity(cls, spatial_ndim: int) -> Geometry:
+        """Origin 0, spacing 1 and identity direction for ``spatial_ndim`` axes.
+
+        Examples
+        --------
+        >>> Geometry.identity(2).spacing
+        array([1., 1.])
+        """
+        if spatial_ndim < 0:
+            raise ValueError(f"spatial_ndim must be >= 0, got {spatial_ndim}")
+        columns = tuple(tuple(1.0 if r == c else 0.0 for r in range(spatial_ndim)) for c in range(spatial_ndim))
+        return cls._trusted((0.0,) * spatial_ndim, (1.0,) * spatial_ndim, columns)
+
+    def replace(
+        self,
+        *,
+        origin: npt.ArrayLike | None = None,
+        spacing: npt.ArrayLike | None = None,
+        direction: npt.ArrayLike | None = None,
+    ) -> Geometry:
+        """Return a validated copy with the given fields replaced.
+
+        Examples
+        --------
+        >>> Geometry.identity(2).replace(spacing=[2, 3]).spacing
+        array([2., 3.])
+        """
+        return Geometry(
+            self.origin if origin is None else origin,
+            self.spacing if spacing is None else spacing,
+            self.direction if direction is None else direction,
+        )
+
+    # -- read access -------------------------------------------------------
+
+    def _numpy(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        arrays = self._arrays
+        if arrays is None:
+            p = len(self._origin)
+            direction = np.array(self._columns, dtype=np.float64).reshape(len(self._spacing), p).T.copy()
+            arrays = (
+                _readonly(np.array(self._origin, dtype=np.float64)),
+                _readonly(np.array(self._spacing, dtype=np.float64)),
+                _readonly(direction),
+            )
+            self._arrays = arrays
+        return arrays
+
+    @property
+    def origin(self) -> np.ndarray:
+        """Read-only ``(P,)`` float64 array: physical position of element ``(0, ..., 0)``."""
+        return self._numpy()[0]
+
+    @property
+    def spacing(self) -> np.ndarray:
+        """Read-only ``(N,)`` float64 array: element spacing per spatial axis."""
+        return self._numpy()[1]
+
+    @property
+    def direction(self) -> np.ndarray:
+        """Read-only ``(P, N)`` float64 array: column ``i`` is the unit vector of axis ``i``."""
+        return self._numpy()[2]
+
+    @property
+    def spatial_ndim(self) -> int:
+        """``N``, the number of spatial axes."""
+        return len(self._spacing)
+
+    @property
+    def physical_ndim(self) -> int:
+        """``P``, the dimension of physical space."""
+        return len(self._origin)
+
+    @property
+    def affine(self) -> np.ndarray:
+        """The homogeneous ``(P+1, N+1)`` matrix mapping ``[k, 1]`` to ``[p, 1]``.
+
+        Examples
+        --------
+        >>> Geometry(origin=[1, 2], spacing=[3, 4]).affine
+        array([[3., 0., 1.],
+               [0., 4., 2.],
+               [0., 0., 1.]])
+        """
+        origin, spacing, direction = self._numpy()
+        p, n = direction.shape
+        affine = np.zeros((p + 1, n + 1))
+        affine[:p, :n] = direction * spacing
+        affine[:p, n] = origin
+        affine[p, n] = 1.0
+        return affine
+
+    # -- index <-> physical ---------------------------------------------------
+
+    def index_to_physical(self, index: npt.ArrayLike) -> np.ndarray:
+        """Physical positions of (continuous) indices (SPEC SA-2.1).
+
+        Parameters
+        ----------
+        index : array_like, shape (..., N)
+
+        Returns
+        -------
+        ndarray, shape (..., P)
+
+        Examples
+        --------
+        >>> Geometry(origin=[1, 1], spacing=[2, 2]).index_to_physical([0.5, 1])
+        array([2., 3.])
+        """
+        origin, spacing, direction = self._numpy()
+        k = _as_real_array("index", index, np.ndim(index)) if np.ndim(index) else None
+        if k is None or k.shape[-1] != len(spacing):
+            raise ValueError(
+                f"index must have shape (..., {len(spacing)}), got {np.shape(index)}"
+            )
+        return origin + (k * spacing) @ direction.T
+
+    def physical_to_index(self, points: npt.ArrayLike) -> np.ndarray:
+        """Continuous indices of physical points, the inverse of `index_to_physical`.
+
+        For ``P > N`` the result is the index of the point's orthogonal
+        projection onto the array's plane (SPEC SA-2.4).
+
+        Parameters
+        ----------
+        points : array_like, shape (..., P)
+
+        Returns
+        -------
+        ndarray, shape (..., N)
+
+        Examples
+        --------
+        >>> Geometry(origin=[1, 1], spacing=[2, 2]).physical_to_index([2, 3])
+        array([0.5, 1. ])
+        """
+        origin, spacing, direction = self._numpy()
+        p = _as_real_array("points", points, np.ndim(points)) if np.ndim(points) else None
+        if p is None or p.shape[-1] != len(origin):
+            raise ValueError(f"points must have shape (..., {len(origin)}), got {np.shape(points)}")
+        return ((p - origin) @ direction) / spacing
+
+    # -- derivations: each is one rule of SPEC.md --------------------------------
+
+    def _derive(
+        self,
+        offsets: Sequence[float],
+        scales: Sequence[float] | None,
+        negate: Sequence[bool] | None,
+        keep: Sequence[bool] | None,
+    ) -> Geometry:
+        """The one kernel behind slicing, indexing, flipping, binning, padding and shifting.
+
+        The origin moves to continuous index ``offsets``; then spacing ``i`` is
+        multiplied by ``scales[i]``, column ``i`` negated where ``negate[i]``, and
+        axis ``i`` dropped where ``keep[i]`` is false.
+        """
+        origin = self._origin
+        spacing = self._spacing
+        columns = self._columns
+        for i, offset in enumerate(offsets):
+            if offset:
+                step = spacing[i] * offset
+                origin = tuple([o + c * step for o, c in zip(origin, columns[i])])
+        if scales is not None:
+            spacing = tuple([s * f for s, f in zip(spacing, scales)])
+        if negate is not None and any(negate):
+            columns = tuple(
+                [tuple([-c for c in col]) if flip else col for col, flip in zip(columns, negate)]
+            )
+        if keep is not None and not all(keep):
+            spacing = tuple([s for s, k in zip(spacing, keep) if k])
+            columns = tuple([col for col, k in zip(columns, keep) if k])
+        return Geometry._trusted(origin, spacing, columns)
+
+    def sliced(self, starts: Sequence[int], steps: Sequence[int], keep: Sequence[bool]) -> Geometry:
+        """Geometry of a basic index (SPEC SA-5.2, SA-5.3).
+
+        Parameters
+        ----------
+        starts : sequence of int
+            Normalised first index taken on each spatial axis (an integer index is
+            its own start).
+        steps : sequence of int
+            Non-zero step on each spatial axis (1 for integer indices).
+        keep : sequence of bool
+            False for axes removed by an integer index.
+
+        Examples
+        --------
+        >>> Geometry.identity(2).sliced([4, 1], [-2, 1], [True, False]).direction
+        array([[-1.],
+               [ 0.]])
+        """
+        return self._derive(
+            starts,
+            [abs(step) for step in steps],
+            [step < 0 for step in steps],
+            keep,
+        )
+
+    def permuted(self, order: Sequence[int]) -> Geometry:
+        """Geometry after reordering the spatial axes: new axis ``j`` is old axis ``order[j]`` (SPEC SA-9.1).
+
+        Examples
+        --------
+        >>> Geometry(spacing=[1, 2]).permuted([1, 0]).spacing
+        array([2., 1.])
+        """
+        if sorted(order) != list(range(len(self._spacing))):
+            raise ValueError(f"order must be a permutation of range({len(self._spacing)}), got {list(order)!r}")
+        return Geometry._trusted(
+            self._origin,
+            tuple([self._spacing[i] for i in order]),
+            tuple([self._columns[i] for i in order]),
+        )
+
+    def flipped(self, axis: int, length: int) -> Geometry:
+        """Geometry after reversing spatial axis ``axis`` of ``length`` elements (a slice ``::-1``).
+
+        Examples
+        --------
+        >>> Geometry.identity(1).flipped(0, 5).origin
+        array([4.])
+        """
+        n = len(self._spacing)
+        starts = [0] * n
+        steps = [1] * n
+        starts[axis] = length - 1
+        steps[axis] = -1
+        return self.sliced(starts, steps, [True] * n)
+
+    def binned(self, axes: Iterable[int], lengths: Iterable[int], keepdims: bool) -> Geometry:
+        """Geometry after reducing whole spatial axes: the binning rule (SPEC SA-8.1, SA-8.2).
+
+        The origin moves to the centre of each reduced extent; with ``keepdims``
+        the axis stays with spacing ``length * spacing``, otherwise it is removed.
+
+        Examples
+        --------
+        >>> Geometry.identity(2).binned([0], [4], keepdims=True).origin
+        array([1.5, 0. ])
+        >>> Geometry.identity(2).binned([0], [4], keepdims=True).spacing
+        array([4., 1.])
+        """
+        n = len(self._spacing)
+        offsets = [0.0] * n
+        scales = [1.0] * n
+        keep = [True] * n
+        for axis, length in zip(axes, lengths):
+            if length < 1:
+                raise ValueError(f"cannot bin spatial axis {axis} of length {length}")
+            offsets[axis] = (length - 1) / 2.0
+            if keepdims:
+                scales[axis] = float(length)
+            else:
+                keep[axis] = False
+        return self._derive(offsets, scales, None, keep)
+
+    def padded(self, before: Sequence[int]) -> Geometry:
+        """Geometry after padding ``before[i]`` elements in front of spatial axis ``i``.
+
+        Examples
+        --------
+        >>> Geometry.identity(2).padded([2, 0]).origin
+        array([-2.,  0.])
+        """
+        return self._derive([-b for b in before], None, None, None)
+
+    def shifted(self, offsets: Sequence[float]) -> Geometry:
+        """Geometry whose origin sits at continuous index ``offsets`` of this one.
+
+        Examples
+        --------
+        >>> Geometry.identity(1).shifted([0.5]).origin
+        array([0.5])
+        """
+        return self._derive(offsets, None, None, None)
+
+    # -- comparison ------------------------------------------------------------
+
+    def mismatch(self, other: Geometry, tol: Tolerance | None = None) -> str | None:
+        """Describe how ``other`` differs from this geometry beyond tolerance (SPEC SA-10.1).
+
+        Returns
+        -------
+        str or None
+            None when both describe the same space, else the part that differs
+            with both values and the tolerance.
+
+        Examples
+        --------
+        >>> a = Geometry(spacing=[1.0])
+        >>> a.mismatch(Geometry(spacing=[1.0 + 1e-9])) is None
+        True
+        >>> print(a.mismatch(Geometry(spacing=[1.1])))
+        spacing differs on axis 0: 1.0 vs 1.1 (tolerance 1e-06 x spacing)
+        """
+        if self is other or (
+            self._origin == other._origin
+            and self._spacing == other._spacing
+            and self._columns == other._columns
+        ):
+            return None
+        tol = get_tolerance() if tol is None else tol
+        if len(self._spacing) != len(other._spacing):
+            return f"spatial_ndim differs: {len(self._spacing)} vs {len(other._spacing)}"
+        if len(self._origin) != len(other._origin):
+            return f"physical_ndim differs: {len(self._origin)} vs {len(other._origin)}"
+        o1, s1, d1 = self._numpy()
+        o2, s2, d2 = other._numpy()
+        smallest = np.minimum(s1, s2)
+        for i in range(len(s1)):
+            if abs(s1[i] - s2[i]) > tol.coordinate * smallest[i]:
+                return (
+                    f"spacing differs on axis {i}: {float(s1[i])!r} vs {float(s2[i])!r} "
+                    f"(tolerance {tol.coordinate:g} x spacing)"
+                )
+        delta = o2 - o1
+        along = d1.T @ delta
+        for i in range(len(s1)):
+            if abs(along[i]) > tol.coordinate * smallest[i]:
+                return (
+                    f"origin differs along axis {i} by {along[i]:.6g} "
+                    f"(tolerance {tol.coordinate:g} x spacing {smallest[i]:g}): "
+                    f"{o1.tolist()!r} vs {o2.tolist()!r}"
+                )
+        if len(o1) > len(s1):
+            off_plane = float(np.abs(delta - d1 @ along).max())
+            limit = tol.coordinate * float(smallest.min()) if len(s1) else tol.coordinate
+            if off_plane > limit:
+                return (
+                    f"origin differs off the array's plane by {off_plane:.6g} "
+                    f"(tolerance {limit:g}): {o1.tolist()!r} vs {o2.tolist()!r}"
+                )
+        diff = np.abs(d1 - d2)
+        if diff.size and diff.max() > tol.direction:
+            r, c = np.unravel_index(int(diff.argmax()), diff.shape)
+            return (
+                f"direction differs at [{r}, {c}] by {diff[r, c]:.6g} "
+                f"(tolerance {tol.direction:g}): {d1.tolist()!r} vs {d2.tolist()!r}"
+            )
+        return None
+
+    def same_space(self, other: Geometry, tol: Tolerance | None = None) -> bool:
+        """True when ``other`` describes the same space within tolerance (SPEC SA-10.1)."""
+        return self.mismatch(other, tol) is None
+
+    def __eq__(self, other: object) -> bool:
+        """Exact equality of every value (use `same_space` for tolerance)."""
+        if not isinstance(other, Geometry):
+            return NotImplemented
+        return (
+            self._origin == other._origin
+            and self._spacing == other._spacing
+            and self._columns == other._columns
+        )
+
+    def __hash__(self) -> int:
+        return hash((self._origin, self._spacing, self._columns))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (Geometry._trusted, (self._origin, self._spacing, self._columns))
+
+    def __repr__(self) -> str:
+        return (
+            f"Geometry(origin={list(self._origin)!r}, spacing={list(self._spacing)!r}, "
+            f"direction={self.direction.tolist()!r})"
+        )
+
+    # -- ITK / SimpleITK (x, y, z) order --------------------------------------------
+
+    def to_itk(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Origin, spacing and square direction in ITK's (x, y, z) order.
+
+        Raises
+        ------
+        ValueError
+            For an embedded geometry (``P > N``): ITK needs a square direction.
+
+        Examples
+        --------
+        >>> o, s, d = Geometry(origin=[1, 2], spacing=[3, 4]).to_itk()
+        >>> o, s
+        (array([2., 1.]), array([4., 3.]))
+        """
+        if len(self._origin) != len(self._spacing):
+            raise ValueError(
+                f"ITK needs a square direction; this geometry embeds {len(self._spacing)} "
+                f"spatial axes in {len(self._origin)}-D space"
+            )
+        origin, spacing, direction = self._numpy()
+        return origin[::-1].copy(), spacing[::-1].copy(), direction[::-1, ::-1].copy()
+
+    @classmethod
+    def from_itk(cls, origin: npt.ArrayLike, spacing: npt.ArrayLike, direction: npt.ArrayLike) -> Geometry:
+        """Build a geometry from ITK's (x, y, z) origin, spacing and direction (SPEC SA-2.2 note).
+
+        ``direction`` may be the flat row-major tuple SimpleITK returns.
+
+        Examples
+        --------
+        >>> Geometry.from_itk([2, 1], [4, 3], [1, 0, 0, 1]).origin
+        array([1., 2.])
+        """
+        o = _as_real_array("origin", origin, 1)
+        s = _as_real_array("spacing", spacing, 1)
+        d = np.asarray(direction, dtype=np.float64)
+        if d.ndim == 1 and d.size == o.size * o.size:
+            d = d.reshape(o.size, o.size)
+        d = _as_real_array("direction", d, 2)
+        return cls(o[::-1], s[::-1], d[::-1, ::-1])
