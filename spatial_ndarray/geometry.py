@@ -133,7 +133,9 @@ class Geometry:
         if o is None:
             o = np.zeros(p)
         if d is None:
-            if p != n:
+            if p < n:
+                raise ValueError(f"origin must have {n} entries (one per spatial axis), got {o.tolist()!r}")
+            if p > n:
                 raise ValueError(
                     f"direction is required when origin has {p} entries but there are {n} spatial axes"
                 )
@@ -206,6 +208,10 @@ class Geometry:
         >>> Geometry.identity(2).replace(spacing=[2, 3]).spacing
         array([2., 3.])
         """
+        n, p = len(self._spacing), len(self._origin)
+        for name, value, shape in (("origin", origin, (p,)), ("spacing", spacing, (n,)), ("direction", direction, (p, n))):
+            if value is not None and np.shape(value) != shape:
+                raise ValueError(f"{name} must have shape {shape} to match this geometry, got {value!r}")
         return Geometry(
             self.origin if origin is None else origin,
             self.spacing if spacing is None else spacing,
