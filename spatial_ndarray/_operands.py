@@ -18,11 +18,13 @@ _ndarray_view = np.ndarray.view
 
 
 def plain(value: Any, spatial_cls: type) -> Any:
-    """``value`` with every spatial array in it (lists and tuples too) replaced by a plain view."""
+    """``value`` with every spatial array in it (in lists, tuples and dict values too) replaced by a plain view."""
     if isinstance(value, spatial_cls):
         return _ndarray_view(value, np.ndarray)
     if type(value) is list or type(value) is tuple:
         return type(value)(plain(v, spatial_cls) for v in value)
+    if type(value) is dict:
+        return {k: plain(v, spatial_cls) for k, v in value.items()}
     return value
 
 

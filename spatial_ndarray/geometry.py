@@ -352,9 +352,9 @@ class Geometry:
                 origin = tuple([o + c * step for o, c in zip(origin, columns[i])])
         if scales is not None:
             spacing = tuple([s * f for s, f in zip(spacing, scales)])
-        if negate is not None and any(negate):
+        if negate is not None and any(negate):  # 0.0 - c below: no negative zeros
             columns = tuple(
-                [tuple([-c for c in col]) if flip else col for col, flip in zip(columns, negate)]
+                [tuple([0.0 - c for c in col]) if flip else col for col, flip in zip(columns, negate)]
             )
         if keep is not None and not all(keep):
             spacing = tuple([s for s, k in zip(spacing, keep) if k])
