@@ -227,6 +227,18 @@ class SpatialArray(np.ndarray):
         """
         return self._known_geometry().physical_to_index(points)
 
+    def contains(self, points: npt.ArrayLike) -> np.ndarray:
+        """True where physical points ``(..., P)`` lie inside this array's extent (SPEC SA-3.1).
+
+        Examples
+        --------
+        >>> img = SpatialArray(np.zeros((4, 4)), spacing=[2.0, 2.0])
+        >>> img.contains([[-1.0, 0.0], [7.0, 0.0]])
+        array([ True, False])
+        """
+        geometry = self._known_geometry()
+        return geometry.contains(points, self.shape[: geometry.spatial_ndim])
+
     # -- shape in place ------------------------------------------------------------------
 
     @property  # type: ignore[override]
@@ -266,10 +278,10 @@ class SpatialArray(np.ndarray):
 
     def __getitem__(self, key: Any) -> Any:
         result = np.ndarray.__getitem__(self, key)
+        if not isinstance(result, np.ndarray):
+            return result  # a scalar
         geometry = self._geometry
-        if geometry is None or not isinstance(result, np.ndarray):
-            return result
-        new = index_geometry(geometry, _ndarray_shape.__get__(self), key)
+        new = None if geometry is None else index_geometry(geometry, _ndarray_shape.__get__(self), key)
         if new is None:
             return _ndarray_view(result, np.ndarray)
         result._geometry = new

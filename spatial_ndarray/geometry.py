@@ -328,6 +328,63 @@ class Geometry:
             raise ValueError(f"points must have shape (..., {len(origin)}), got {np.shape(points)}")
         return ((p - origin) @ direction) / spacing
 
+    # -- extent (SPEC SA-3.1) -------------------------------------------------------
+
+    def contains_index(self, index: npt.ArrayLike, shape: Sequence[int]) -> np.ndarray:
+        """True where a continuous index lies in the extent ``[-0.5, n - 0.5)`` on every axis (SA-3.1).
+
+        Parameters
+        ----------
+        index : array_like, shape (..., N)
+        shape : sequence of int
+            The spatial shape.
+
+        Returns
+        -------
+        ndarray of bool, shape (...)
+
+        Examples
+        --------
+        >>> Geometry.identity(1).contains_index([[-0.5], [3.49], [3.5]], shape=[4])
+        array([ True,  True, False])
+        """
+        n = len(self._spacing)
+        if len(shape) != n:
+            raise ValueError(f"shape must have {n} entries (one per spatial axis), got {tuple(shape)!r}")
+        k = np.asarray(index, dtype=np.float64)
+        if k.ndim == 0 or k.shape[-1] != n:
+            raise ValueError(f"index must have shape (..., {n}), got {np.shape(index)}")
+        upper = np.asarray(shape, dtype=np.float64) - 0.5
+        return np.all((k >= -0.5) & (k < upper), axis=-1)
+
+    def contains(self, points: npt.ArrayLike, shape: Sequence[int]) -> np.ndarray:
+        """True where physical points lie inside the extent of an array of ``shape`` (SA-3.1).
+
+        For ``P > N`` a point counts when its projection onto the array's plane does.
+
+        Examples
+        --------
+        >>> Geometry(spacing=[2.0]).contains([[-1.0], [6.9], [7.0]], shape=[4])
+        array([ True,  True, False])
+        """
+        return self.contains_index(self.physical_to_index(points), shape)
+
+    def corners(self, shape: Sequence[int]) -> np.ndarray:
+        """Physical positions ``(2**N, P)`` of the corners of the extent of an array of ``shape``.
+
+        Examples
+        --------
+        >>> Geometry.identity(1).corners([4])
+        array([[-0.5],
+               [ 3.5]])
+        """
+        n = len(self._spacing)
+        if len(shape) != n:
+            raise ValueError(f"shape must have {n} entries (one per spatial axis), got {tuple(shape)!r}")
+        low_high = [(-0.5, length - 0.5) for length in shape]
+        grid = np.array(np.meshgrid(*low_high, indexing="ij")).reshape(n, -1).T
+        return self.index_to_physical(grid)
+
     # -- derivations: each is one rule of SPEC.md --------------------------------
 
     def _derive(

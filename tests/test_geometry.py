@@ -88,7 +88,7 @@ def test_other_bad_constructor_arguments() -> None:
 
 
 def test_attributes_are_read_only_float64_of_the_documented_shapes() -> None:
-    """SA-1.1 to SA-1.4, SA-1.9, SA-1.11."""
+    """SA-1.1, SA-1.2, SA-1.3, SA-1.4, SA-1.9, SA-1.11."""
     direction = np.array([[0.6, 0.0], [0.8, 0.0], [0.0, 1.0]])  # a 2-D plane in 3-D space
     array = sn.SpatialArray(np.zeros((4, 5, 3)), origin=[1, 2, 3], spacing=[2, 3], direction=direction)
     assert array.origin.dtype == array.spacing.dtype == array.direction.dtype == np.float64
@@ -236,3 +236,41 @@ def test_geometry_equality_hash_and_repr() -> None:
         a.permuted([0, 0])
     with pytest.raises(ValueError, match="cannot bin spatial axis 0 of length 0"):
         a.binned([0], [0], keepdims=True)
+
+
+@settings(max_examples=100, deadline=None)
+@given(geometry=geometries(2), data=st.data())
+def test_origin_is_the_centre_of_the_first_element_and_the_extent_is_half_a_voxel_wider(
+    geometry: sn.Geometry, data: st.DataObject
+) -> None:
+    """SA-2.3, SA-3.1: element k covers [k - 0.5, k + 0.5); the image covers [-0.5, n - 0.5)."""
+    shape = data.draw(st.lists(st.integers(1, 5), min_size=2, max_size=2))
+    array = sn.SpatialArray(np.zeros(shape), geometry=geometry)
+    np.testing.assert_allclose(array.index_to_physical([0, 0]), geometry.origin)
+    # exact in index space, boundaries included
+    n0, n1 = shape
+    exact = [[-0.5, -0.5], [n0 - 0.5, 0.0], [0.0, n1 - 0.5], [-0.5000001, 0.0], [n0 - 0.5000001, n1 - 0.5000001]]
+    assert geometry.contains_index(exact, shape).tolist() == [True, False, False, False, True]
+    # in physical space, 1e-6 voxel either side of every boundary
+    d, s, o = geometry.direction, geometry.spacing, geometry.origin
+    eps = 1e-6
+    for k0 in (-0.5 + eps, -0.5 - eps, 0.0, n0 - 0.5 - eps, n0 - 0.5 + eps):
+        for k1 in (-0.5 + eps, n1 - 0.5 - eps, n1 - 0.5 + eps):
+            point = o + d[:, 0] * s[0] * k0 + d[:, 1] * s[1] * k1
+            inside = -0.5 <= k0 < n0 - 0.5 and -0.5 <= k1 < n1 - 0.5
+            assert bool(array.contains(point)) is inside, (k0, k1)
+    corners = geometry.corners(shape)
+    assert corners.shape == (4, geometry.physical_ndim)
+    expected = {tuple(np.round(o + d[:, 0] * s[0] * a + d[:, 1] * s[1] * b, 9))
+                for a in (-0.5, shape[0] - 0.5) for b in (-0.5, shape[1] - 0.5)}
+    assert {tuple(np.round(c, 9)) for c in corners} == expected
+
+
+def test_extent_helpers_reject_wrong_shapes() -> None:
+    g = sn.Geometry.identity(2)
+    with pytest.raises(ValueError, match="shape must have 2 entries"):
+        g.contains_index([0, 0], shape=[3])
+    with pytest.raises(ValueError, match=r"index must have shape \(\.\.\., 2\)"):
+        g.contains_index([0, 0, 0], shape=[3, 3])
+    with pytest.raises(ValueError, match="shape must have 2 entries"):
+        g.corners([3])
