@@ -16,7 +16,8 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from . import _functions
 from ._indexing import index_geometry
-from ._reductions import check_reduction_out, reduced_geometry
+from ._operands import SpatialOperands
+from ._reductions import check_reduction_out, reduction_rule
 from ._ufuncs import apply_ufunc
 from .errors import GeometryMismatchError, GeometryUndefinedError
 from .geometry import Geometry
@@ -25,6 +26,7 @@ __all__ = ["SpatialArray"]
 
 _ndarray_view = np.ndarray.view
 _ndarray_shape = np.ndarray.shape
+_FAST_OPERANDS = frozenset({np.ndarray, float, int, complex, bool})  # exact types: other subclasses may defer
 
 
 def _checked_meta(meta: Any) -> dict[str, Any] | None:
@@ -281,7 +283,13 @@ class SpatialArray(np.ndarray):
         if not isinstance(result, np.ndarray):
             return result  # a scalar
         geometry = self._geometry
-        new = None if geometry is None else index_geometry(geometry, _ndarray_shape.__get__(self), key)
+        if geometry is None:
+            new = None
+        elif type(key) is slice:  # a[start:stop:step], inlined: the commonest index
+            start, _, step = key.indices(len(self))
+            new = geometry if not start and step == 1 else geometry.first_axis_sliced(start, step)
+        else:
+            new = index_geometry(geometry, _ndarray_view(self, np.ndarray).shape, key)
         if new is None:
             return _ndarray_view(result, np.ndarray)
         result._geometry = new
@@ -290,6 +298,44 @@ class SpatialArray(np.ndarray):
         return result
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        if method == "__call__" and not kwargs and ufunc.nout == 1 and ufunc.signature is None:
+            # Fast path for `a + b`, `np.sin(a)`: operands with the very same geometry (or
+            # exactly equal), no out/where. Anything else takes the general path, which
+            # applies the same rules with tolerance checks and full error messages.
+            first: Any = None
+            first_shape: tuple[int, ...] = ()
+            plain_inputs = []
+            for value in inputs:
+                if isinstance(value, SpatialArray):
+                    values = _ndarray_view(value, np.ndarray)
+                    geometry = value._geometry
+                    if geometry is not None:
+                        if first is None:
+                            first = value
+                            first_shape = values.shape
+                        elif (geometry is not first._geometry and geometry != first._geometry) or (
+                            values.shape[: geometry.spatial_ndim] != first_shape[: geometry.spatial_ndim]
+                            or values.ndim != len(first_shape)
+                        ):
+                            break
+                    plain_inputs.append(values)
+                elif type(value) in _FAST_OPERANDS or isinstance(value, np.generic):
+                    plain_inputs.append(value)
+                else:
+                    break
+            else:
+                result = ufunc(*plain_inputs)
+                if first is None or type(result) is not np.ndarray:
+                    return result
+                geometry = first._geometry
+                n = geometry.spatial_ndim
+                if result.ndim != len(first_shape) or result.shape[:n] != first_shape[:n]:
+                    return result  # SA-7.4: broadcasting stretched or prepended axes
+                wrapped = _ndarray_view(result, type(first))
+                wrapped._geometry = geometry
+                if first._meta is not None:
+                    wrapped._meta = dict(first._meta)
+                return wrapped
         return apply_ufunc(SpatialArray, ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
@@ -425,36 +471,45 @@ class SpatialArray(np.ndarray):
     # -- reductions: the binning rule (SPEC chapter 8) --------------------------------------------
 
     def _reduce(self, name: str, axis: Any, keepdims: bool, out: Any, kwargs: dict[str, Any]) -> Any:
+        values = _ndarray_view(self, np.ndarray)
         geometry = self._geometry
         if geometry is not None:
-            geometry = reduced_geometry(geometry, self.shape, axis, bool(keepdims))
-        plain_out = out
-        if isinstance(out, SpatialArray):
+            geometry = reduction_rule(geometry, values.shape, axis, bool(keepdims))[0]
+        if out is not None and isinstance(out, SpatialArray):
             check_reduction_out(out._geometry, geometry)
-            plain_out = _ndarray_view(out, np.ndarray)
-        if keepdims is not False:
+            kwargs["out"] = _ndarray_view(out, np.ndarray)
+        elif out is not None:
+            kwargs["out"] = out
+        if keepdims:
             kwargs["keepdims"] = keepdims
         where = kwargs.get("where")
-        if isinstance(where, SpatialArray):
+        if where is not None and isinstance(where, SpatialArray):
+            operands = SpatialOperands()
+            operands.add(self, "array")
+            operands.add(where, "where")
             kwargs["where"] = _ndarray_view(where, np.ndarray)
-        result = getattr(np.ndarray, name)(_ndarray_view(self, np.ndarray), axis=axis, out=plain_out, **kwargs)
+        result = getattr(values, name)(axis=axis, **kwargs)
         if out is not None:
             return out
-        if geometry is None or not isinstance(result, np.ndarray):
+        if geometry is None or type(result) is not np.ndarray:
             return result
-        return self._derived(result, geometry)
+        wrapped = _ndarray_view(result, type(self))
+        wrapped._geometry = geometry
+        if self._meta is not None:
+            wrapped._meta = dict(self._meta)
+        return wrapped
 
     def sum(self, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
         """Sum over ``axis``; reduced spatial axes follow the binning rule (SA-8.1)."""
-        return self._reduce("sum", axis, keepdims, out, dict(dtype=dtype, **kwargs))
+        return self._reduce("sum", axis, keepdims, out, _with_dtype(dtype, kwargs))
 
     def prod(self, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
         """Product over ``axis``; see SA-8.1."""
-        return self._reduce("prod", axis, keepdims, out, dict(dtype=dtype, **kwargs))
+        return self._reduce("prod", axis, keepdims, out, _with_dtype(dtype, kwargs))
 
     def mean(self, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
         """Mean over ``axis``; see SA-8.1."""
-        return self._reduce("mean", axis, keepdims, out, dict(dtype=dtype, **kwargs))
+        return self._reduce("mean", axis, keepdims, out, _with_dtype(dtype, kwargs))
 
     def std(self, axis: Any = None, dtype: Any = None, out: Any = None, ddof: float = 0, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
         """Standard deviation over ``axis``; see SA-8.1."""
@@ -466,19 +521,19 @@ class SpatialArray(np.ndarray):
 
     def max(self, axis: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
         """Maximum over ``axis``; see SA-8.1."""
-        return self._reduce("max", axis, keepdims, out, dict(kwargs))
+        return self._reduce("max", axis, keepdims, out, kwargs)
 
     def min(self, axis: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
         """Minimum over ``axis``; see SA-8.1."""
-        return self._reduce("min", axis, keepdims, out, dict(kwargs))
+        return self._reduce("min", axis, keepdims, out, kwargs)
 
     def all(self, axis: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
         """True where every element along ``axis`` is; see SA-8.1."""
-        return self._reduce("all", axis, keepdims, out, dict(kwargs))
+        return self._reduce("all", axis, keepdims, out, kwargs)
 
     def any(self, axis: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
         """True where some element along ``axis`` is; see SA-8.1."""
-        return self._reduce("any", axis, keepdims, out, dict(kwargs))
+        return self._reduce("any", axis, keepdims, out, kwargs)
 
     def argmax(self, axis: Any = None, out: Any = None, *, keepdims: bool = False) -> Any:  # type: ignore[override]
         """Indices of the maxima along ``axis``; see SA-8.6."""
@@ -529,6 +584,12 @@ class SpatialArray(np.ndarray):
             f"{indent}spacing={geometry.spacing.tolist()!r},\n"
             f"{indent}direction={direction})"
         )
+
+
+def _with_dtype(dtype: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
+    if dtype is not None:
+        kwargs["dtype"] = dtype
+    return kwargs
 
 
 def _check_fits(geometry: Geometry, ndim: int) -> None:

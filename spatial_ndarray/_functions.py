@@ -3,11 +3,13 @@
 Every function a ``SpatialArray`` reaches through ``__array_function__`` is in
 exactly one table:
 
-``REDUCTIONS``   the binning rule (SPEC chapter 8), for the reduced axes
-``CUMULATIVE``   same grid along an axis; ``axis=None`` flattens to plain
 ``BY_METHOD``    numpy's implementation works through ndarray methods that
-                 SpatialArray overrides (transpose, swapaxes, squeeze...), so
-                 running it on the spatial array itself gives the right geometry
+                 SpatialArray overrides (sum, mean, argmax, cumsum, transpose,
+                 swapaxes, squeeze...), so running it on the spatial array
+                 itself applies the rules, in one place
+``REDUCTIONS``   reductions with no method: the binning rule (SPEC chapter 8)
+``CUMULATIVE``   cumulative functions with no method: same grid along an axis;
+                 ``axis=None`` flattens to plain
 ``PLAIN``        geometry undefined: run on plain arrays, return plain results
 
 A function in no table runs on plain arrays and returns a plain result with a
@@ -26,7 +28,7 @@ from typing import Any
 import numpy as np
 
 from ._operands import SpatialOperands, plain
-from ._reductions import check_reduction_out, reduced_geometry, reduced_spatial_shape
+from ._reductions import check_reduction_out, reduction_rule
 
 __all__ = ["GeometryDroppedWarning", "dispatch"]
 
@@ -56,25 +58,21 @@ class _Parameters:
 
 
 def _reduction(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Handler for a reduction with no ndarray method: the binning rule on the reduced axes."""
     parameters = _Parameters(func)
     first = next(iter(parameters.positions))
 
     def handler(spatial_cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         array = parameters.get(first, args, kwargs)
         geometry = array._geometry if isinstance(array, spatial_cls) else None
-        axis = parameters.get("axis", args, kwargs)
-        keepdims = parameters.get("keepdims", args, kwargs, False)
-        keepdims = bool(keepdims) if keepdims is not np._NoValue else False
         expected: tuple[int, ...] = ()
         if geometry is not None:
-            shape = array.shape
-            for name in ("q",):  # a sequence of quantiles adds a leading axis: no geometry
-                if name in parameters.positions and np.ndim(parameters.get(name, args, kwargs)) > 0:
-                    geometry = None
-            if geometry is not None:
-                geometry = reduced_geometry(geometry, shape, axis, keepdims)
-                expected = reduced_spatial_shape(array._geometry.spatial_ndim, shape, axis, keepdims)
-        if geometry is not None:
+            keepdims = parameters.get("keepdims", args, kwargs, False)
+            keepdims = False if keepdims is np._NoValue else bool(keepdims)
+            axis = parameters.get("axis", args, kwargs)
+            geometry, expected = reduction_rule(geometry, np.ndarray.view(array, np.ndarray).shape, axis, keepdims)
+            if "q" in parameters.positions and np.ndim(parameters.get("q", args, kwargs)) > 0:
+                geometry = None  # several quantiles add a leading axis
             operands = SpatialOperands()
             operands.add(array, first)
             for name in ("weights", "where"):  # aligned with the array element by element
@@ -93,6 +91,7 @@ def _reduction(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _cumulative(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Handler for a cumulative function with no ndarray method: same grid along an axis."""
     parameters = _Parameters(func)
 
     def handler(spatial_cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
@@ -154,15 +153,19 @@ def _plain(func: Callable[..., Any]) -> Callable[..., Any]:
     return handler
 
 
+# numpy's own implementation calls the ndarray method of the same name for a
+# subclass, and SpatialArray's methods apply the rules.
+BY_METHOD = [
+    np.sum, np.prod, np.mean, np.std, np.var, np.max, np.min, np.amax, np.amin, np.argmax, np.argmin,
+    np.all, np.any, np.cumsum, np.cumprod,
+    np.transpose, np.swapaxes, np.moveaxis, np.rollaxis, np.squeeze, np.matrix_transpose,
+]
 REDUCTIONS = [
-    np.sum, np.prod, np.mean, np.std, np.var, np.max, np.min, np.amax, np.amin,
-    np.argmax, np.argmin, np.all, np.any, np.ptp, np.median, np.average,
-    np.percentile, np.quantile, np.count_nonzero,
+    np.ptp, np.median, np.average, np.percentile, np.quantile, np.count_nonzero,
     np.nansum, np.nanprod, np.nanmean, np.nanstd, np.nanvar, np.nanmax, np.nanmin,
     np.nanargmax, np.nanargmin, np.nanmedian, np.nanpercentile, np.nanquantile,
 ]
-CUMULATIVE = [np.cumsum, np.cumprod, np.nancumsum, np.nancumprod]
-BY_METHOD = [np.transpose, np.swapaxes, np.moveaxis, np.rollaxis, np.squeeze, np.matrix_transpose]
+CUMULATIVE = [np.nancumsum, np.nancumprod]
 # Results that are shapes, flags or scalars about the whole array: nothing to place.
 PLAIN = [
     np.reshape, np.ravel, np.shape, np.ndim, np.size, np.shares_memory, np.may_share_memory,

@@ -59,53 +59,58 @@ def index_geometry(geometry: Geometry, shape: tuple[int, ...], key: Any) -> Geom
     True
     """
     if type(key) is not tuple:
+        if type(key) is slice:  # the commonest case: one slice on axis 0
+            start, _, step = key.indices(shape[0])
+            if not start and step == 1:
+                return geometry
+            return geometry.first_axis_sliced(start, step)
         key = (key,)
     n = geometry.spatial_ndim
-    ndim = len(shape)
-
-    consumed = 0
-    for item in key:
-        if item is None or item is Ellipsis:
-            continue
-        if type(item) is slice or _as_integer(item) is not None:
-            consumed += 1
-        else:
-            return None  # advanced index: the elements do not form a grid
-
     starts = [0] * n
     steps = [1] * n
-    keep = [True] * n
+    keep: list[bool] | None = None
     changed = False
     new_axis_at: list[int] = []
     axis = 0
-    for item in key:
-        if item is Ellipsis:
-            axis += ndim - consumed
-            continue
-        if item is None:
-            new_axis_at.append(axis)
-            continue
-        if axis < n:
-            if type(item) is slice:
+    for position, item in enumerate(key):
+        if type(item) is slice:
+            if axis < n:
                 start, _, step = item.indices(shape[axis])
                 if start or step != 1:
                     starts[axis] = start
                     steps[axis] = step
                     changed = True
-            else:
-                index = _as_integer(item)
-                assert index is not None
+            axis += 1
+        elif item is None:
+            new_axis_at.append(axis)
+        elif item is Ellipsis:
+            # the ellipsis stands for every axis the items after it do not consume
+            after = 0
+            for later in key[position + 1 :]:
+                if later is None or later is Ellipsis:
+                    continue
+                if type(later) is not slice and _as_integer(later) is None:
+                    return None  # advanced index after the ellipsis
+                after += 1
+            axis = len(shape) - after
+        else:
+            index = _as_integer(item)
+            if index is None:
+                return None  # advanced index: the elements do not form a grid
+            if axis < n:
                 starts[axis] = index + shape[axis] if index < 0 else index
+                if keep is None:
+                    keep = [True] * n
                 keep[axis] = False
                 changed = True
-        axis += 1
+            axis += 1
 
-    if not any(keep):
-        return None
+    if keep is not None and not any(keep):
+        return None  # SA-4.3: no spatial axis left
     if new_axis_at:
-        last_kept = max(i for i in range(n) if keep[i])
+        last_kept = max(i for i in range(n) if keep is None or keep[i])
         if min(new_axis_at) <= last_kept:
-            return None  # a new axis in front of a spatial axis has no geometry
+            return None  # SA-5.5: a new axis in front of a spatial axis has no geometry
     if not changed:
         return geometry
     return geometry.sliced(starts, steps, keep)

@@ -9,7 +9,7 @@ import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from ._operands import SpatialOperands, plain
-from ._reductions import check_reduction_out, reduced_geometry
+from ._reductions import check_reduction_out, reduction_rule
 
 __all__ = ["apply_ufunc"]
 
@@ -170,7 +170,7 @@ def _reduce(ufunc: np.ufunc, plain_inputs: list[Any], kwargs: dict[str, Any], op
         shape = plain_inputs[0].shape
         axis = kwargs.get("axis", plain_inputs[1] if len(plain_inputs) > 1 else 0)
         keepdims = bool(kwargs.get("keepdims", False))
-        geometry = reduced_geometry(geometry, shape, axis, keepdims)
+        geometry = reduction_rule(geometry, shape, axis, keepdims)[0]
     if outs is not None and isinstance(outs[0], spatial_cls):
         check_reduction_out(outs[0]._geometry, geometry)
     result = ufunc.reduce(*plain_inputs, **kwargs)

@@ -90,7 +90,11 @@ class Geometry:
     array([11., 20.])
     """
 
-    __slots__ = ("_origin", "_spacing", "_columns", "_arrays")
+    __slots__ = ("_origin", "_spacing", "_columns", "_arrays", "_memo")
+
+    # Derived geometries are memoized per geometry: it is immutable, so the same
+    # slice or reduction of the same image (a loop over frames) reuses the result.
+    _MEMO_SIZE = 64
 
     _origin: _Vector
     _spacing: _Vector
@@ -168,6 +172,7 @@ class Geometry:
         self._spacing = tuple(s.tolist())
         self._columns = tuple(tuple(col) for col in d.T.tolist())
         self._arrays = None
+        self._memo = None
 
     # -- construction without validation (for geometries derived from valid ones) --
 
@@ -178,6 +183,7 @@ class Geometry:
         self._spacing = spacing
         self._columns = columns
         self._arrays = None
+        self._memo = None
         return self
 
     @classmethod
@@ -389,36 +395,73 @@ class Geometry:
 
     def _derive(
         self,
-        offsets: Sequence[float],
-        scales: Sequence[float] | None,
-        negate: Sequence[bool] | None,
+        offsets: Sequence[float] | None,
+        factors: Sequence[float] | None,
         keep: Sequence[bool] | None,
     ) -> Geometry:
         """The one kernel behind slicing, indexing, flipping, binning, padding and shifting.
 
         The origin moves to continuous index ``offsets``; then spacing ``i`` is
-        multiplied by ``scales[i]``, column ``i`` negated where ``negate[i]``, and
-        axis ``i`` dropped where ``keep[i]`` is false.
+        multiplied by ``|factors[i]|``, column ``i`` is negated where
+        ``factors[i] < 0``, and axis ``i`` is dropped where ``keep[i]`` is false.
+        One pass over the axes in plain Python: this runs on every slice, so it
+        avoids numpy's per-call overhead on a handful of numbers.
         """
+        key = (
+            None if offsets is None else tuple(offsets),
+            None if factors is None else tuple(factors),
+            None if keep is None else tuple(keep),
+        )
+        return self._memoized(key, lambda: self._derive_uncached(offsets, factors, keep))
+
+    def _memoized(self, key: Any, compute: Any) -> Any:
+        """``compute()``, remembered under ``key`` for this (immutable) geometry."""
+        memo = self._memo
+        if memo is None:
+            memo = self._memo = {}
+        else:
+            found = memo.get(key)
+            if found is not None:
+                return found
+        if len(memo) >= self._MEMO_SIZE:
+            memo.clear()
+        value = memo[key] = compute()
+        return value
+
+    def _derive_uncached(
+        self,
+        offsets: Sequence[float] | None,
+        factors: Sequence[float] | None,
+        keep: Sequence[bool] | None,
+    ) -> Geometry:
         origin = self._origin
         spacing = self._spacing
         columns = self._columns
-        for i, offset in enumerate(offsets):
-            if offset:
-                step = spacing[i] * offset
-                origin = tuple([o + c * step for o, c in zip(origin, columns[i])])
-        if scales is not None:
-            spacing = tuple([s * f for s, f in zip(spacing, scales)])
-        if negate is not None and any(negate):  # 0.0 - c below: no negative zeros
-            columns = tuple(
-                [tuple([0.0 - c for c in col]) if flip else col for col, flip in zip(columns, negate)]
-            )
-        if keep is not None and not all(keep):
-            spacing = tuple([s for s, k in zip(spacing, keep) if k])
-            columns = tuple([col for col, k in zip(columns, keep) if k])
-        return Geometry._trusted(origin, spacing, columns)
+        if offsets is not None:
+            for i, offset in enumerate(offsets):
+                if offset:
+                    step = spacing[i] * offset
+                    origin = tuple([o + c * step for o, c in zip(origin, columns[i])])
+        if factors is None and keep is None:
+            return Geometry._trusted(origin, spacing, columns)
+        new_spacing = []
+        new_columns = []
+        for i in range(len(spacing)):
+            if keep is not None and not keep[i]:
+                continue
+            factor = 1 if factors is None else factors[i]
+            if factor == 1:
+                new_spacing.append(spacing[i])
+                new_columns.append(columns[i])
+            elif factor > 0:
+                new_spacing.append(spacing[i] * factor)
+                new_columns.append(columns[i])
+            else:  # 0.0 - c: no negative zeros
+                new_spacing.append(spacing[i] * -factor)
+                new_columns.append(tuple([0.0 - c for c in columns[i]]))
+        return Geometry._trusted(origin, tuple(new_spacing), tuple(new_columns))
 
-    def sliced(self, starts: Sequence[int], steps: Sequence[int], keep: Sequence[bool]) -> Geometry:
+    def sliced(self, starts: Sequence[int], steps: Sequence[int], keep: Sequence[bool] | None) -> Geometry:
         """Geometry of a basic index (SPEC SA-5.2, SA-5.3).
 
         Parameters
@@ -428,8 +471,8 @@ class Geometry:
             its own start).
         steps : sequence of int
             Non-zero step on each spatial axis (1 for integer indices).
-        keep : sequence of bool
-            False for axes removed by an integer index.
+        keep : sequence of bool or None
+            False for axes removed by an integer index; None keeps every axis.
 
         Examples
         --------
@@ -437,11 +480,24 @@ class Geometry:
         array([[-1.],
                [ 0.]])
         """
-        return self._derive(
-            starts,
-            [abs(step) for step in steps],
-            [step < 0 for step in steps],
-            keep,
+        return self._derive(starts, steps, keep)
+
+    def first_axis_sliced(self, start: int, step: int) -> Geometry:
+        """`sliced` for a slice on axis 0 only (``a[start::step]``), the commonest index, memoized by ``(start, step)``.
+
+        Examples
+        --------
+        >>> Geometry.identity(2).first_axis_sliced(3, -1).origin
+        array([3., 0.])
+        """
+        memo = self._memo
+        if memo is not None:
+            found = memo.get((start, step))
+            if found is not None:
+                return found
+        n = len(self._spacing)
+        return self._memoized(
+            (start, step), lambda: self._derive_uncached((start,) + (0,) * (n - 1), (step,) + (1,) * (n - 1), None)
         )
 
     def permuted(self, order: Sequence[int]) -> Geometry:
@@ -490,17 +546,17 @@ class Geometry:
         """
         n = len(self._spacing)
         offsets = [0.0] * n
-        scales = [1.0] * n
+        factors = [1.0] * n
         keep = [True] * n
         for axis, length in zip(axes, lengths):
             if length < 1:
                 raise ValueError(f"cannot bin spatial axis {axis} of length {length}")
             offsets[axis] = (length - 1) / 2.0
             if keepdims:
-                scales[axis] = float(length)
+                factors[axis] = float(length)
             else:
                 keep[axis] = False
-        return self._derive(offsets, scales, None, keep)
+        return self._derive(offsets, factors, keep)
 
     def padded(self, before: Sequence[int]) -> Geometry:
         """Geometry after padding ``before[i]`` elements in front of spatial axis ``i``.
@@ -510,7 +566,7 @@ class Geometry:
         >>> Geometry.identity(2).padded([2, 0]).origin
         array([-2.,  0.])
         """
-        return self._derive([-b for b in before], None, None, None)
+        return self._derive([-b for b in before], None, None)
 
     def shifted(self, offsets: Sequence[float]) -> Geometry:
         """Geometry whose origin sits at continuous index ``offsets`` of this one.
@@ -520,7 +576,7 @@ class Geometry:
         >>> Geometry.identity(1).shifted([0.5]).origin
         array([0.5])
         """
-        return self._derive(offsets, None, None, None)
+        return self._derive(offsets, None, None)
 
     # -- comparison ------------------------------------------------------------
 

@@ -202,3 +202,21 @@ def test_repr_shows_values_and_geometry() -> None:
     )
     assert str(a) == str(np.asarray(a))
     assert "dtype=int32" in repr(sn.SpatialArray(np.arange(3, dtype=np.int32)))
+
+
+def test_memoized_derivations_repeat_exactly_and_never_leak_between_geometries() -> None:
+    """SA-5.2, SA-8.1: a repeated slice or reduction reuses its result; a changed geometry gets its own."""
+    a = volume()
+    assert a[1:].geometry is a[1:].geometry
+    assert a.sum(axis=0).geometry is a.sum(axis=0).geometry
+    # the same (start, step) key on axis 0 must not be confused with other derivations
+    first = a[2:].geometry
+    assert a[2::1, 0:].geometry == first and a[:, 2:].geometry != first
+    assert a.mean(axis=1, keepdims=True).geometry != a.mean(axis=1).geometry
+    a.spacing = [5.0, 5.0, 5.0]
+    assert a[1:].spacing.tolist() == [5.0, 5.0, 5.0]
+    assert_positions_kept(a, a[1:])
+    assert_positions_kept(a, a[1:][1:][::-1])
+    for _ in range(200):  # more distinct derivations than the memo holds
+        a[_ % 3 :]
+    assert_positions_kept(a, a[1::2])

@@ -1,0 +1,97 @@
+"""Per-operation overhead of SpatialArray against plain numpy (and astropy Quantity when installed).
+
+    python benchmarks/bench_core.py [--quick]
+
+Every operation is timed for each array type in the same process, interleaved,
+as the best of several repeats (the minimum is the least noisy estimate of
+the cost itself). The table gives times in microseconds, the overhead over
+numpy in microseconds, and the ratio to numpy.
+"""
+
+from __future__ import annotations
+
+import argparse
+import platform
+import timeit
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import spatial_ndarray as sn
+
+try:  # optional: the reference for a widely used ndarray subclass
+    import astropy
+    import astropy.units as u
+except ImportError:  # pragma: no cover - depends on the environment
+    u = None
+
+SHAPES = {10: (10, 1, 1), 1_000: (10, 10, 10), 1_000_000: (100, 100, 100)}
+
+OPERATIONS: dict[str, Callable[[Any, Any], Any]] = {
+    "a + b": lambda a, b: a + b,
+    "np.sin(a)": lambda a, b: np.sin(a),
+    "a.sum()": lambda a, b: a.sum(),
+    "a.sum(axis=0)": lambda a, b: a.sum(axis=0),
+    "a[1:-1]": lambda a, b: a[1:-1],
+    "a[2:-2, ::2, ::-1]": lambda a, b: a[2:-2, ::2, ::-1],
+}
+
+
+def best_time(func: Callable[[], Any], repeat: int) -> float:
+    """Best seconds per call over ``repeat`` runs of an auto-sized loop."""
+    timer = timeit.Timer(func)
+    number, _ = timer.autorange()
+    number = max(1, number // 2)
+    return min(timer.repeat(repeat=repeat, number=number)) / number
+
+
+def operands(size: int) -> dict[str, tuple[Any, Any]]:
+    shape = SHAPES[size]
+    rng = np.random.default_rng(0)
+    a = rng.random(shape)
+    b = rng.random(shape)
+    direction = np.linalg.qr(rng.normal(size=(3, 3)))[0]
+    geometry = sn.Geometry(origin=[1.0, 2.0, 3.0], spacing=[0.5, 0.7, 2.0], direction=direction)
+    kinds = {
+        "numpy": (a, b),
+        "SpatialArray": (sn.SpatialArray(a, geometry=geometry), sn.SpatialArray(b, geometry=geometry)),
+    }
+    if u is not None:
+        kinds["Quantity"] = (a * u.rad, b * u.rad)  # radians: sin accepts them
+    return kinds
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--quick", action="store_true", help="fewer repeats (for a smoke run)")
+    args = parser.parse_args()
+    repeat = 3 if args.quick else 9
+
+    versions = f"python {platform.python_version()}, numpy {np.__version__}, spatial_ndarray {sn.__version__}"
+    if u is not None:
+        versions += f", astropy {astropy.__version__}"
+    print(versions)
+    header = f"{'operation':<22}{'elements':>10}{'numpy us':>11}{'spatial us':>12}{'overhead us':>13}{'ratio':>8}"
+    if u is not None:
+        header += f"{'Quantity us':>13}{'overhead us':>13}{'ratio':>8}"
+    print(header)
+    print("-" * len(header))
+    for name, operation in OPERATIONS.items():
+        for size in SHAPES:
+            kinds = operands(size)
+            times: dict[str, float] = {}
+            for kind, (a, b) in kinds.items():
+                operation(a, b)  # warm up
+                times[kind] = best_time(lambda: operation(a, b), repeat)
+            base = times["numpy"]
+            row = f"{name:<22}{size:>10.0e}{base * 1e6:>11.2f}"
+            for kind in ("SpatialArray", "Quantity"):
+                if kind in times:
+                    row += f"{times[kind] * 1e6:>{12 if kind == 'SpatialArray' else 13}.2f}"
+                    row += f"{(times[kind] - base) * 1e6:>13.2f}{times[kind] / base:>8.2f}"
+            print(row)
+
+
+if __name__ == "__main__":
+    main()
