@@ -38,12 +38,16 @@ OPERATIONS: dict[str, Callable[[Any, Any], Any]] = {
 }
 
 
-def best_time(func: Callable[[], Any], repeat: int) -> float:
-    """Best seconds per call over ``repeat`` runs of an auto-sized loop."""
-    timer = timeit.Timer(func)
-    number, _ = timer.autorange()
-    number = max(1, number // 2)
-    return min(timer.repeat(repeat=repeat, number=number)) / number
+def best_times(funcs: dict[str, Callable[[], Any]], repeat: int) -> dict[str, float]:
+    """Best seconds per call of each function, interleaved: every repeat times every kind in turn,
+    so that all kinds see the same machine state (a 2-core machine's noise is larger than the effect)."""
+    timers = {kind: timeit.Timer(func) for kind, func in funcs.items()}
+    numbers = {kind: max(1, timer.autorange()[0] // 4) for kind, timer in timers.items()}
+    best = {kind: float("inf") for kind in funcs}
+    for _ in range(repeat):
+        for kind, timer in timers.items():
+            best[kind] = min(best[kind], timer.timeit(numbers[kind]) / numbers[kind])
+    return best
 
 
 def operands(size: int) -> dict[str, tuple[Any, Any]]:
@@ -66,7 +70,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="fewer repeats (for a smoke run)")
     args = parser.parse_args()
-    repeat = 3 if args.quick else 9
+    repeat = 3 if args.quick else 15
 
     versions = f"python {platform.python_version()}, numpy {np.__version__}, spatial_ndarray {sn.__version__}"
     if u is not None:
@@ -80,10 +84,9 @@ def main() -> None:
     for name, operation in OPERATIONS.items():
         for size in SHAPES:
             kinds = operands(size)
-            times: dict[str, float] = {}
-            for kind, (a, b) in kinds.items():
-                operation(a, b)  # warm up
-                times[kind] = best_time(lambda: operation(a, b), repeat)
+            for a, b in kinds.values():
+                operation(a, b)  # warm up (and fill the geometry memo, as a loop would)
+            times = best_times({kind: (lambda a=a, b=b: operation(a, b)) for kind, (a, b) in kinds.items()}, repeat)
             base = times["numpy"]
             row = f"{name:<22}{size:>10.0e}{base * 1e6:>11.2f}"
             for kind in ("SpatialArray", "Quantity"):
