@@ -7,8 +7,9 @@ of every rule is in `spatial_ndarray.geometry`.
 from __future__ import annotations
 
 import copy as _copy
+import operator
 from collections.abc import Mapping
-from typing import Any, SupportsIndex
+from typing import Any, Literal, SupportsIndex
 
 import numpy as np
 import numpy.typing as npt
@@ -16,7 +17,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from . import _functions
 from ._indexing import index_geometry
-from ._operands import SpatialOperands
+from ._operands import SpatialOperands, attach
 from ._reductions import check_reduction_out, reduction_rule
 from ._ufuncs import apply_ufunc
 from .errors import GeometryMismatchError, GeometryUndefinedError
@@ -260,7 +261,7 @@ class SpatialArray(np.ndarray):
                     f"setting shape {value!r} would change the spatial shape {old[:n]} of a "
                     "SpatialArray; use np.asarray(x).reshape(...) for a plain array"
                 )
-        _ndarray_shape.__set__(self, value)
+        _ndarray_shape.__set__(self, value)  # type: ignore[attr-defined]
 
     def resize(self, *new_shape: Any, refcheck: bool = True) -> None:
         """Refused when it would change the spatial shape (the geometry would go stale)."""
@@ -279,7 +280,7 @@ class SpatialArray(np.ndarray):
     # -- numpy protocols ----------------------------------------------------------------
 
     def __getitem__(self, key: Any) -> Any:
-        result = np.ndarray.__getitem__(self, key)
+        result: Any = np.ndarray.__getitem__(self, key)
         if not isinstance(result, np.ndarray):
             return result  # a scalar
         geometry = self._geometry
@@ -292,10 +293,11 @@ class SpatialArray(np.ndarray):
             new = index_geometry(geometry, _ndarray_view(self, np.ndarray).shape, key)
         if new is None:
             return _ndarray_view(result, np.ndarray)
-        result._geometry = new
+        spatial: Any = result  # numpy made it a SpatialArray view already: attach in place
+        spatial._geometry = new
         if self._meta is not None:
-            result._meta = dict(self._meta)
-        return result
+            spatial._meta = dict(self._meta)
+        return spatial
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         if method == "__call__" and not kwargs and ufunc.nout == 1 and ufunc.signature is None:
@@ -331,11 +333,7 @@ class SpatialArray(np.ndarray):
                 n = geometry.spatial_ndim
                 if result.ndim != len(first_shape) or result.shape[:n] != first_shape[:n]:
                     return result  # SA-7.4: broadcasting stretched or prepended axes
-                wrapped = _ndarray_view(result, type(first))
-                wrapped._geometry = geometry
-                if first._meta is not None:
-                    wrapped._meta = dict(first._meta)
-                return wrapped
+                return attach(result, type(first), geometry, first._meta)
         return apply_ufunc(SpatialArray, ufunc, method, inputs, kwargs)
 
     def __array_function__(self, func: Any, types: Any, args: Any, kwargs: Any) -> Any:
@@ -350,19 +348,16 @@ class SpatialArray(np.ndarray):
         """``values`` as an array of this type with ``geometry`` and a copy of the meta, or plain."""
         if geometry is None:
             return values if type(values) is np.ndarray else _ndarray_view(values, np.ndarray)
-        result = _ndarray_view(values, type(self))
-        result._geometry = geometry
-        result._meta = None if self._meta is None else dict(self._meta)
-        return result
+        return attach(values, type(self), geometry, self._meta)
 
-    def copy(self, order: str = "C") -> Any:  # type: ignore[override]
+    def copy(self, order: Literal["K", "A", "C", "F"] = "C") -> Any:  # type: ignore[override]
         """Copy values, geometry and metadata (SA-9.5)."""
         return self._derived(np.ndarray.copy(self, order=order), self._geometry)
 
     def __copy__(self) -> Any:
         return self.copy(order="K")
 
-    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+    def __deepcopy__(self, memo: dict[int, Any] | None = None, /) -> Any:
         result = self._derived(np.ndarray.__deepcopy__(self, memo), self._geometry)
         if self._meta is not None:
             result._meta = _copy.deepcopy(self._meta, memo)
@@ -370,7 +365,7 @@ class SpatialArray(np.ndarray):
 
     def astype(self, dtype: npt.DTypeLike, order: str = "K", casting: str = "unsafe", subok: bool = True, copy: bool = True) -> Any:  # type: ignore[override]
         """Cast the values; geometry is kept unless ``subok=False`` (SA-9.5)."""
-        result = np.ndarray.astype(_ndarray_view(self, np.ndarray), dtype, order=order, casting=casting, copy=copy)
+        result = np.ndarray.astype(_ndarray_view(self, np.ndarray), dtype, order=order, casting=casting, copy=copy)  # type: ignore[call-overload]
         if not subok:
             return result
         if result.base is not None and not copy and np.shares_memory(result, self) and result.dtype == self.dtype:
@@ -390,7 +385,8 @@ class SpatialArray(np.ndarray):
         return result
 
     def __reduce__(self) -> tuple[Any, ...]:
-        constructor, args, state = np.ndarray.__reduce__(self)  # type: ignore[misc]
+        reduced: Any = np.ndarray.__reduce__(self)
+        constructor, args, state = reduced
         return constructor, args, (state, self._geometry, self._meta)
 
     def __setstate__(self, state: Any) -> None:
@@ -438,7 +434,7 @@ class SpatialArray(np.ndarray):
 
     def swapaxes(self, axis1: SupportsIndex, axis2: SupportsIndex) -> Any:  # type: ignore[override]
         """Interchange two axes; see SPEC SA-9.1."""
-        a, b = normalize_axis_tuple((axis1, axis2), self.ndim, allow_duplicate=True)
+        a, b = normalize_axis_tuple((operator.index(axis1), operator.index(axis2)), self.ndim, allow_duplicate=True)
         order = list(range(self.ndim))
         order[a], order[b] = order[b], order[a]
         return self._permuted(tuple(order))
@@ -465,7 +461,7 @@ class SpatialArray(np.ndarray):
         geometry = self._geometry
         if geometry is None or axis is None:
             return values
-        (a,) = normalize_axis_tuple(axis, self.ndim)
+        (a,) = normalize_axis_tuple(operator.index(axis), self.ndim)
         return self._derived(values, geometry if a >= geometry.spatial_ndim else None)
 
     # -- reductions: the binning rule (SPEC chapter 8) --------------------------------------------
@@ -493,11 +489,7 @@ class SpatialArray(np.ndarray):
             return out
         if geometry is None or type(result) is not np.ndarray:
             return result
-        wrapped = _ndarray_view(result, type(self))
-        wrapped._geometry = geometry
-        if self._meta is not None:
-            wrapped._meta = dict(self._meta)
-        return wrapped
+        return attach(result, type(self), geometry, self._meta)
 
     def sum(self, axis: Any = None, dtype: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:  # type: ignore[override]
         """Sum over ``axis``; reduced spatial axes follow the binning rule (SA-8.1)."""

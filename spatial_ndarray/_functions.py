@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from ._operands import SpatialOperands, plain
+from ._operands import SpatialOperands, attach, plain
 from ._reductions import check_reduction_out, reduction_rule
 
 __all__ = ["GeometryDroppedWarning", "dispatch"]
@@ -62,7 +62,7 @@ def _reduction(func: Callable[..., Any]) -> Callable[..., Any]:
     parameters = _Parameters(func)
     first = next(iter(parameters.positions))
 
-    def handler(spatial_cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def handler(spatial_cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         array = parameters.get(first, args, kwargs)
         geometry = array._geometry if isinstance(array, spatial_cls) else None
         expected: tuple[int, ...] = ()
@@ -94,7 +94,7 @@ def _cumulative(func: Callable[..., Any]) -> Callable[..., Any]:
     """Handler for a cumulative function with no ndarray method: same grid along an axis."""
     parameters = _Parameters(func)
 
-    def handler(spatial_cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def handler(spatial_cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         array = parameters.get("a", args, kwargs)
         if not isinstance(array, spatial_cls) or parameters.get("axis", args, kwargs) is None:
             return func(*plain(args, spatial_cls), **plain(kwargs, spatial_cls))  # axis=None flattens
@@ -110,7 +110,7 @@ def _cumulative(func: Callable[..., Any]) -> Callable[..., Any]:
     return handler
 
 
-def _keep_grid(func: Callable[..., Any], array: Any, args: tuple[Any, ...], kwargs: dict[str, Any], spatial_cls: type) -> Any:
+def _keep_grid(func: Callable[..., Any], array: Any, args: tuple[Any, ...], kwargs: dict[str, Any], spatial_cls: Any) -> Any:
     """Run ``func`` on plain arrays; give the result ``array``'s geometry when its shape is unchanged."""
     result = func(*plain(args, spatial_cls), **plain(kwargs, spatial_cls))
     geometry = array._geometry
@@ -119,14 +119,11 @@ def _keep_grid(func: Callable[..., Any], array: Any, args: tuple[Any, ...], kwar
     return _wrap(result, geometry, array, spatial_cls)
 
 
-def _wrap(result: np.ndarray, geometry: Any, source: Any, spatial_cls: type) -> Any:
-    wrapped = _ndarray_view(result, type(source) if isinstance(source, spatial_cls) else spatial_cls)
-    wrapped._geometry = geometry
-    wrapped._meta = None if source._meta is None else dict(source._meta)
-    return wrapped
+def _wrap(result: np.ndarray, geometry: Any, source: Any, spatial_cls: Any) -> Any:
+    return attach(result, type(source) if isinstance(source, spatial_cls) else spatial_cls, geometry, source._meta)
 
 
-def _wrap_all(result: Any, geometry: Any, expected: tuple[int, ...], source: Any, spatial_cls: type) -> Any:
+def _wrap_all(result: Any, geometry: Any, expected: tuple[int, ...], source: Any, spatial_cls: Any) -> Any:
     """Wrap each array in ``result`` whose spatial shape is the one the rule predicts; others stay plain."""
     if isinstance(result, tuple):
         return tuple(_wrap_all(r, geometry, expected, source, spatial_cls) for r in result)
@@ -140,14 +137,14 @@ def _wrap_all(result: Any, geometry: Any, expected: tuple[int, ...], source: Any
 def _by_method(func: Callable[..., Any]) -> Callable[..., Any]:
     implementation = func._implementation  # type: ignore[attr-defined]
 
-    def handler(spatial_cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def handler(spatial_cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         return implementation(*args, **kwargs)
 
     return handler
 
 
 def _plain(func: Callable[..., Any]) -> Callable[..., Any]:
-    def handler(spatial_cls: type, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+    def handler(spatial_cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         return func(*plain(args, spatial_cls), **plain(kwargs, spatial_cls))
 
     return handler
@@ -172,13 +169,16 @@ PLAIN = [
     np.array_equal, np.array_equiv, np.allclose,
 ]
 
-HANDLERS: dict[Callable[..., Any], Callable[..., Any]] = {}
-for _table, _factory in ((REDUCTIONS, _reduction), (CUMULATIVE, _cumulative), (BY_METHOD, _by_method), (PLAIN, _plain)):
+_TABLES: list[tuple[list[Any], Callable[[Any], Callable[..., Any]]]] = [
+    (REDUCTIONS, _reduction), (CUMULATIVE, _cumulative), (BY_METHOD, _by_method), (PLAIN, _plain),
+]
+HANDLERS: dict[Any, Callable[..., Any]] = {}
+for _table, _factory in _TABLES:
     for _func in _table:
         HANDLERS[_func] = _factory(_func)
 
 
-def dispatch(spatial_cls: type, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def dispatch(spatial_cls: Any, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Apply the table's rule for ``func``; an unclassified function gives a plain result and a warning."""
     handler = HANDLERS.get(func)
     if handler is not None:

@@ -12,12 +12,24 @@ import numpy as np
 from .errors import GeometryMismatchError
 from .geometry import Geometry
 
-__all__ = ["SpatialOperands", "plain"]
+__all__ = ["SpatialOperands", "attach", "plain"]
 
 _ndarray_view = np.ndarray.view
 
 
-def plain(value: Any, spatial_cls: type) -> Any:
+def attach(values: np.ndarray, cls: Any, geometry: Geometry, meta: dict[str, Any] | None) -> Any:
+    """``values`` viewed as ``cls`` (a SpatialArray type) with ``geometry`` and a shallow copy of ``meta``.
+
+    The one place a derived spatial array is made: every rule ends here.
+    """
+    wrapped: Any = _ndarray_view(values, cls)
+    wrapped._geometry = geometry
+    if meta is not None:
+        wrapped._meta = dict(meta)
+    return wrapped
+
+
+def plain(value: Any, spatial_cls: Any) -> Any:
     """``value`` with every spatial array in it (in lists, tuples and dict values too) replaced by a plain view."""
     if isinstance(value, spatial_cls):
         return _ndarray_view(value, np.ndarray)
@@ -52,7 +64,7 @@ class SpatialOperands:
         self.spatial_shape: tuple[int, ...] = ()
         self.ndim = 0
         self.ndims: set[int] = set()
-        self.cls: type | None = None
+        self.cls: Any = None
         self.meta: dict[str, Any] | None = None
         self._first_label = ""
 

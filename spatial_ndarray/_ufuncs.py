@@ -8,7 +8,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from ._operands import SpatialOperands, plain
+from ._operands import SpatialOperands, attach, plain
 from ._reductions import check_reduction_out, reduction_rule
 
 __all__ = ["apply_ufunc"]
@@ -34,13 +34,10 @@ def _wrap(result: Any, geometry: Any, operands: SpatialOperands) -> Any:
     """Give ``result`` the common geometry when its spatial axes survived (SA-7.3), else return it plain (SA-7.4)."""
     if geometry is None or not isinstance(result, np.ndarray) or not operands.keeps(result.shape, result.ndim):
         return result
-    wrapped = _ndarray_view(result, operands.cls)
-    wrapped._geometry = geometry
-    wrapped._meta = None if operands.meta is None else dict(operands.meta)
-    return wrapped
+    return attach(result, operands.cls, geometry, operands.meta)
 
 
-def apply_ufunc(spatial_cls: type, ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def apply_ufunc(spatial_cls: Any, ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Run ``ufunc.method`` on plain arrays and give the result the geometry SPEC.md chapter 7 says."""
     for value in inputs:
         if not isinstance(value, _SIMPLE_TYPES) and value is not None and _defers(value):
@@ -95,15 +92,12 @@ def apply_ufunc(spatial_cls: type, ufunc: np.ufunc, method: str, inputs: tuple[A
             return _finish(result, None, operands, outs, spatial_cls)
         if result.shape[: geometry.spatial_ndim] != operands.spatial_shape:
             return result
-        wrapped = _ndarray_view(result, operands.cls)
-        wrapped._geometry = geometry
-        wrapped._meta = None if operands.meta is None else dict(operands.meta)
-        return _finish(wrapped, None, operands, outs, spatial_cls)
+        return _finish(attach(result, operands.cls, geometry, operands.meta), None, operands, outs, spatial_cls)
     # "at" works in place on the first operand and returns None
     return getattr(ufunc, method)(*plain_inputs, **kwargs)
 
 
-def _finish(result: Any, geometry: Any, operands: SpatialOperands, outs: Any, spatial_cls: type) -> Any:
+def _finish(result: Any, geometry: Any, operands: SpatialOperands, outs: Any, spatial_cls: Any) -> Any:
     """Return the caller's own ``out`` objects where given, else the wrapped result."""
     if outs is not None and any(o is not None for o in outs):
         if len(outs) == 1:
@@ -115,18 +109,18 @@ def _finish(result: Any, geometry: Any, operands: SpatialOperands, outs: Any, sp
     return _wrap(result, geometry, operands)
 
 
-def _call(ufunc: np.ufunc, plain_inputs: list[Any], kwargs: dict[str, Any], operands: SpatialOperands, outs: Any, spatial_cls: type) -> Any:
+def _call(ufunc: np.ufunc, plain_inputs: list[Any], kwargs: dict[str, Any], operands: SpatialOperands, outs: Any, spatial_cls: Any) -> Any:
     result = ufunc(*plain_inputs, **kwargs)
     return _finish(result, operands.geometry, operands, outs, spatial_cls)
 
 
-def _gufunc_call(spatial_cls: type, ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+def _gufunc_call(spatial_cls: Any, ufunc: np.ufunc, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Generalized ufuncs (matmul, vecdot...): geometry survives only on loop dimensions (SA-7.3, SA-7.4).
 
     When a core dimension is a spatial axis the values mix elements from
     different positions, so the result is plain and operands are not compared.
     """
-    core_in, core_out = _core_ndims(ufunc.signature)
+    core_in, core_out = _core_ndims(str(ufunc.signature))
     loop_ndims = [np.ndim(v) - min(c, np.ndim(v)) for v, c in zip(inputs, core_in)]
     outer_loop = max(loop_ndims, default=0)
     spatial = [
@@ -156,15 +150,12 @@ def _gufunc_call(spatial_cls: type, ufunc: np.ufunc, inputs: tuple[Any, ...], kw
     def wrap(r: Any) -> Any:
         if not isinstance(r, np.ndarray) or r.shape[:n] != operands.spatial_shape:
             return r
-        w = _ndarray_view(r, operands.cls)
-        w._geometry = geometry
-        w._meta = None if operands.meta is None else dict(operands.meta)
-        return w
+        return attach(r, operands.cls, geometry, operands.meta)
 
     return tuple(wrap(r) for r in result) if isinstance(result, tuple) else wrap(result)
 
 
-def _reduce(ufunc: np.ufunc, plain_inputs: list[Any], kwargs: dict[str, Any], operands: SpatialOperands, outs: Any, spatial_cls: type, input_geometry: Any) -> Any:
+def _reduce(ufunc: np.ufunc, plain_inputs: list[Any], kwargs: dict[str, Any], operands: SpatialOperands, outs: Any, spatial_cls: Any, input_geometry: Any) -> Any:
     geometry = input_geometry
     if geometry is not None:
         shape = plain_inputs[0].shape
@@ -178,7 +169,4 @@ def _reduce(ufunc: np.ufunc, plain_inputs: list[Any], kwargs: dict[str, Any], op
         return outs[0]
     if geometry is None or not isinstance(result, np.ndarray):
         return result
-    wrapped = _ndarray_view(result, operands.cls)
-    wrapped._geometry = geometry
-    wrapped._meta = None if operands.meta is None else dict(operands.meta)
-    return wrapped
+    return attach(result, operands.cls, geometry, operands.meta)

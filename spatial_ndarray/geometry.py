@@ -100,6 +100,7 @@ class Geometry:
     _spacing: _Vector
     _columns: tuple[_Vector, ...]
     _arrays: tuple[np.ndarray, np.ndarray, np.ndarray] | None
+    _memo: dict[Any, Any] | None
 
     def __init__(
         self,
@@ -418,7 +419,8 @@ class Geometry:
         """``compute()``, remembered under ``key`` for this (immutable) geometry."""
         memo = self._memo
         if memo is None:
-            memo = self._memo = {}
+            memo = {}
+            self._memo = memo
         else:
             found = memo.get(key)
             if found is not None:
