@@ -14,11 +14,16 @@ from ._reductions import check_reduction_out, reduction_rule
 __all__ = ["apply_ufunc"]
 
 _ndarray_view = np.ndarray.view
-_SIMPLE_TYPES = (np.ndarray, int, float, complex, bool, np.generic)
+_KNOWN_TYPES = frozenset({np.ndarray, int, float, complex, bool, type(None)})
 
 
-def _defers(value: Any) -> bool:
-    """True when ``value`` is another array type that implements ``__array_ufunc__`` itself."""
+def _defers(value: Any, spatial_cls: Any) -> bool:
+    """True when ``value`` is another array type (an ndarray subclass or not) with its own ``__array_ufunc__``.
+
+    numpy's protocol: return NotImplemented so that type gets to handle the call.
+    """
+    if type(value) in _KNOWN_TYPES or isinstance(value, (spatial_cls, np.generic)):
+        return False
     handler = getattr(type(value), "__array_ufunc__", None)
     return handler is not None and handler is not np.ndarray.__array_ufunc__
 
@@ -39,8 +44,8 @@ def _wrap(result: Any, geometry: Any, operands: SpatialOperands) -> Any:
 
 def apply_ufunc(spatial_cls: Any, ufunc: np.ufunc, method: str, inputs: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Run ``ufunc.method`` on plain arrays and give the result the geometry SPEC.md chapter 7 says."""
-    for value in inputs:
-        if not isinstance(value, _SIMPLE_TYPES) and value is not None and _defers(value):
+    for value in inputs + tuple(kwargs.get("out") or ()):
+        if _defers(value, spatial_cls):
             return NotImplemented
 
     if method == "__call__" and ufunc.signature is not None:

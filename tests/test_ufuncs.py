@@ -216,8 +216,21 @@ class _Deferring:
         return "handled by the other type"
 
 
+class _OtherSubclass(np.ndarray):
+    """Another ndarray subclass with its own __array_ufunc__ (as astropy's Quantity or MaskedArray)."""
+
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> str:
+        return "handled by the other subclass"
+
+
 def test_other_array_types_get_to_handle_mixed_operations() -> None:
-    assert np.add(sn.SpatialArray(np.ones(3)), _Deferring()) == "handled by the other type"
+    image = sn.SpatialArray(np.ones(3))
+    assert np.add(image, _Deferring()) == "handled by the other type"
+    other = np.ones(3).view(_OtherSubclass)
+    assert image + other == "handled by the other subclass"
+    assert other + image == "handled by the other subclass"
+    assert np.add(image, 1.0, out=np.zeros(3).view(_OtherSubclass)) == "handled by the other subclass"
+    assert np.add.reduce(image, out=None) == 3.0  # no foreign operand: ours
 
 
 @settings(max_examples=200, deadline=None)
