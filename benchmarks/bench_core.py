@@ -28,13 +28,18 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 SHAPES = {10: (10, 1, 1), 1_000: (10, 10, 10), 1_000_000: (100, 100, 100)}
 
-OPERATIONS: dict[str, Callable[[Any, Any], Any]] = {
-    "a + b": lambda a, b: a + b,
-    "np.sin(a)": lambda a, b: np.sin(a),
-    "a.sum()": lambda a, b: a.sum(),
-    "a.sum(axis=0)": lambda a, b: a.sum(axis=0),
-    "a[1:-1]": lambda a, b: a[1:-1],
-    "a[2:-2, ::2, ::-1]": lambda a, b: a[2:-2, ::2, ::-1],
+# Each operation takes a, b (same grid as a) and c (the grid continued after a along axis 0).
+OPERATIONS: dict[str, Callable[[Any, Any, Any], Any]] = {
+    "a + b": lambda a, b, c: a + b,
+    "np.sin(a)": lambda a, b, c: np.sin(a),
+    "a.sum()": lambda a, b, c: a.sum(),
+    "a.sum(axis=0)": lambda a, b, c: a.sum(axis=0),
+    "a[1:-1]": lambda a, b, c: a[1:-1],
+    "a[2:-2, ::2, ::-1]": lambda a, b, c: a[2:-2, ::2, ::-1],
+    "np.concatenate([a, c])": lambda a, b, c: np.concatenate([a, c]),
+    "np.mean(a, axis=0)": lambda a, b, c: np.mean(a, axis=0),
+    "np.pad(a, 1)": lambda a, b, c: np.pad(a, 1),
+    "np.moveaxis(a, 0, -1)": lambda a, b, c: np.moveaxis(a, 0, -1),
 }
 
 
@@ -50,19 +55,24 @@ def best_times(funcs: dict[str, Callable[[], Any]], repeat: int) -> dict[str, fl
     return best
 
 
-def operands(size: int) -> dict[str, tuple[Any, Any]]:
+def operands(size: int) -> dict[str, tuple[Any, Any, Any]]:
     shape = SHAPES[size]
     rng = np.random.default_rng(0)
     a = rng.random(shape)
     b = rng.random(shape)
     direction = np.linalg.qr(rng.normal(size=(3, 3)))[0]
     geometry = sn.Geometry(origin=[1.0, 2.0, 3.0], spacing=[0.5, 0.7, 2.0], direction=direction)
+    after = geometry.shifted([shape[0], 0, 0])
     kinds = {
-        "numpy": (a, b),
-        "SpatialArray": (sn.SpatialArray(a, geometry=geometry), sn.SpatialArray(b, geometry=geometry)),
+        "numpy": (a, b, b),
+        "SpatialArray": (
+            sn.SpatialArray(a, geometry=geometry),
+            sn.SpatialArray(b, geometry=geometry),
+            sn.SpatialArray(b, geometry=after),
+        ),
     }
     if u is not None:
-        kinds["Quantity"] = (a * u.rad, b * u.rad)  # radians: sin accepts them
+        kinds["Quantity"] = (a * u.rad, b * u.rad, b * u.rad)  # radians: sin accepts them
     return kinds
 
 
@@ -84,9 +94,11 @@ def main() -> None:
     for name, operation in OPERATIONS.items():
         for size in SHAPES:
             kinds = operands(size)
-            for a, b in kinds.values():
-                operation(a, b)  # warm up (and fill the geometry memo, as a loop would)
-            times = best_times({kind: (lambda a=a, b=b: operation(a, b)) for kind, (a, b) in kinds.items()}, repeat)
+            for a, b, c in kinds.values():
+                operation(a, b, c)  # warm up (and fill the geometry memo, as a loop would)
+            times = best_times(
+                {kind: (lambda a=a, b=b, c=c: operation(a, b, c)) for kind, (a, b, c) in kinds.items()}, repeat
+            )
             base = times["numpy"]
             row = f"{name:<22}{size:>10.0e}{base * 1e6:>11.2f}"
             for kind in ("SpatialArray", "Quantity"):

@@ -12,9 +12,8 @@ array([7., 0.])
 """
 
 from ._array import SpatialArray
-from ._functions import GeometryDroppedWarning
 from ._tolerance import Tolerance, get_tolerance, tolerance
-from .errors import GeometryMismatchError, GeometryUndefinedError
+from .errors import GeometryDroppedWarning, GeometryMismatchError, GeometryUndefinedError
 from .geometry import Geometry
 
 __all__ = [
@@ -29,4 +28,4 @@ __all__ = [
 ]
 
 __version__ = "0.1.0"
-SPEC_VERSION = "1.0"
+SPEC_VERSION = "1.1"

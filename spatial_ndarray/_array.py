@@ -19,7 +19,7 @@ from . import _functions
 from ._indexing import index_geometry
 from ._operands import SpatialOperands, attach
 from ._reductions import check_reduction_out, reduction_rule
-from ._ufuncs import apply_ufunc
+from ._ufuncs import ELEMENTWISE_UFUNCS, apply_ufunc
 from .errors import GeometryMismatchError, GeometryUndefinedError
 from .geometry import Geometry
 
@@ -27,6 +27,7 @@ __all__ = ["SpatialArray"]
 
 _ndarray_view = np.ndarray.view
 _ndarray_shape = np.ndarray.shape
+_FAST_UFUNCS = frozenset(u for u in ELEMENTWISE_UFUNCS if u.nout == 1)
 _FAST_OPERANDS = frozenset({np.ndarray, float, int, complex, bool})  # exact types: other subclasses may defer
 
 
@@ -300,7 +301,7 @@ class SpatialArray(np.ndarray):
         return spatial
 
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
-        if method == "__call__" and not kwargs and ufunc.nout == 1 and ufunc.signature is None:
+        if method == "__call__" and not kwargs and ufunc in _FAST_UFUNCS:
             # Fast path for `a + b`, `np.sin(a)`: operands with the very same geometry (or
             # exactly equal), no out/where. Anything else takes the general path, which
             # applies the same rules with tolerance checks and full error messages.
@@ -411,12 +412,18 @@ class SpatialArray(np.ndarray):
 
     def transpose(self, *axes: Any) -> Any:  # type: ignore[override]
         """Permute the axes; see `numpy.ndarray.transpose` and SPEC SA-9.1."""
-        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
-            axes = () if axes[0] is None else tuple(axes[0])
-        order = tuple(range(self.ndim))[::-1] if not axes else normalize_axis_tuple(axes, self.ndim)
-        if len(order) != self.ndim:
-            np.ndarray.transpose(_ndarray_view(self, np.ndarray), axes)  # numpy's own error
-        return self._permuted(tuple(order))
+        if len(axes) == 1 and not isinstance(axes[0], (int, np.integer)):
+            axes = () if axes[0] is None else tuple(axes[0])  # a tuple, list or array of axes
+        ndim = self.ndim
+        if not axes:
+            order = tuple(range(ndim))[::-1]
+        elif len(axes) == ndim and sorted(axes) == list(range(ndim)):
+            order = tuple(axes)  # already a permutation (numpy's moveaxis passes one)
+        else:
+            order = normalize_axis_tuple(axes, ndim)
+            if len(order) != ndim:
+                np.ndarray.transpose(_ndarray_view(self, np.ndarray), axes)  # numpy's own error
+        return self._permuted(order)
 
     @property
     def T(self) -> Any:  # type: ignore[override]

@@ -1,192 +1,255 @@
-"""The ``__array_function__`` table: which geometry rule each numpy function applies.
+"""The ``__array_function__`` table: every numpy function, the geometry rule it follows.
 
-Every function a ``SpatialArray`` reaches through ``__array_function__`` is in
-exactly one table:
+Each overridable numpy function is classified once, by qualified name, into one
+family of SPEC.md chapter 13 (the handlers are in `_function_rules`):
 
-``BY_METHOD``    numpy's implementation works through ndarray methods that
-                 SpatialArray overrides (sum, mean, argmax, cumsum, transpose,
-                 swapaxes, squeeze...), so running it on the spatial array
-                 itself applies the rules, in one place
-``REDUCTIONS``   reductions with no method: the binning rule (SPEC chapter 8)
-``CUMULATIVE``   cumulative functions with no method: same grid along an axis;
-                 ``axis=None`` flattens to plain
-``PLAIN``        geometry undefined: run on plain arrays, return plain results
+=================  =============================================================
+``method``         numpy calls the ndarray method of the same name; SpatialArray's
+                   method applies the rule (sum, mean, argmax, transpose...)
+``implementation`` numpy's own code works through indexing, overridden methods and
+                   other numpy functions (flip, rot90, split, hstack...)
+``elementwise``    results on the grid of the aligned operands (where, clip, isclose)
+``reduction``      the binning rule on the reduced axes (median, nanmean, norm...)
+``cumulative``     same grid along an axis (nancumsum, cumulative_sum)
+``along_axis``     plain along a spatial axis, kept along a component axis (sort...)
+``stacked``        linear algebra on stacks: kept on the stacking axes (det, eigh...)
+``custom``         a rule of its own (pad, diff, concatenate, stack, tile...)
+``plain``          geometry undefined: plain results (reshape, fft, unique...)
+``refused``        TypeError that says why (np.save would drop the geometry)
+=================  =============================================================
 
-A function in no table runs on plain arrays and returns a plain result with a
-`GeometryDroppedWarning`: never a stale geometry. The complete classification
-of every overridable numpy function is tracked as its own piece of work; this
-module is where it goes.
+A function missing from the table (one a future numpy adds) runs on the plain
+values and returns a plain result with a `GeometryDroppedWarning`.
 """
 
 from __future__ import annotations
 
-import inspect
+import importlib
 import warnings
 from collections.abc import Callable
-from typing import Any
+from typing import Any, NamedTuple
 
-import numpy as np
+from . import _function_rules as rules
+from ._operands import plain
+from .errors import GeometryDroppedWarning
 
-from ._operands import SpatialOperands, attach, plain
-from ._reductions import check_reduction_out, reduction_rule
-
-__all__ = ["GeometryDroppedWarning", "dispatch"]
-
-_ndarray_view = np.ndarray.view
+__all__ = ["CLASSIFICATION", "GeometryDroppedWarning", "classify", "dispatch", "spec_appendix"]
 
 
-class GeometryDroppedWarning(UserWarning):
-    """A numpy function this package has not classified ran on plain arrays; its result has no geometry."""
+class Rule(NamedTuple):
+    """How one numpy function treats geometry."""
+
+    family: str
+    make: Callable[[Callable[..., Any]], rules.Handler]
+    note: str = ""
 
 
-class _Parameters:
-    """Positions of a numpy function's parameters, read once, so a call finds them without `inspect`."""
-
-    __slots__ = ("positions",)
-
-    def __init__(self, func: Callable[..., Any]) -> None:
-        names = list(inspect.signature(func).parameters)
-        self.positions = {name: i for i, name in enumerate(names)}
-
-    def get(self, name: str, args: tuple[Any, ...], kwargs: dict[str, Any], default: Any = None) -> Any:
-        if name in kwargs:
-            return kwargs[name]
-        position = self.positions.get(name)
-        if position is not None and position < len(args):
-            return args[position]
-        return default
+def _many(family: str, make: Callable[[Callable[..., Any]], rules.Handler], names: str, note: str = "") -> dict[str, Rule]:
+    return {name: Rule(family, make, note) for name in names.split()}
 
 
-def _reduction(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Handler for a reduction with no ndarray method: the binning rule on the reduced axes."""
-    parameters = _Parameters(func)
-    first = next(iter(parameters.positions))
-
-    def handler(spatial_cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        array = parameters.get(first, args, kwargs)
-        geometry = array._geometry if isinstance(array, spatial_cls) else None
-        expected: tuple[int, ...] = ()
-        if geometry is not None:
-            keepdims = parameters.get("keepdims", args, kwargs, False)
-            keepdims = False if keepdims is np._NoValue else bool(keepdims)
-            axis = parameters.get("axis", args, kwargs)
-            geometry, expected = reduction_rule(geometry, np.ndarray.view(array, np.ndarray).shape, axis, keepdims)
-            if "q" in parameters.positions and np.ndim(parameters.get("q", args, kwargs)) > 0:
-                geometry = None  # several quantiles add a leading axis
-            operands = SpatialOperands()
-            operands.add(array, first)
-            for name in ("weights", "where"):  # aligned with the array element by element
-                value = parameters.get(name, args, kwargs)
-                if isinstance(value, spatial_cls):
-                    operands.add(value, name)
-        out = parameters.get("out", args, kwargs)
-        if isinstance(out, spatial_cls):
-            check_reduction_out(out._geometry, geometry)
-        result = func(*plain(args, spatial_cls), **plain(kwargs, spatial_cls))
-        if out is not None:
-            return out
-        return _wrap_all(result, geometry, expected, array, spatial_cls)
-
-    return handler
+def _aligned(*names: str) -> Callable[[Callable[..., Any]], rules.Handler]:
+    return lambda func: rules.elementwise(func, names)
 
 
-def _cumulative(func: Callable[..., Any]) -> Callable[..., Any]:
-    """Handler for a cumulative function with no ndarray method: same grid along an axis."""
-    parameters = _Parameters(func)
-
-    def handler(spatial_cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        array = parameters.get("a", args, kwargs)
-        if not isinstance(array, spatial_cls) or parameters.get("axis", args, kwargs) is None:
-            return func(*plain(args, spatial_cls), **plain(kwargs, spatial_cls))  # axis=None flattens
-        out = parameters.get("out", args, kwargs)
-        if isinstance(out, spatial_cls):
-            operands = SpatialOperands()
-            operands.add(array, "a")
-            operands.add(out, "out")
-            func(*plain(args, spatial_cls), **plain(kwargs, spatial_cls))
-            return out
-        return _keep_grid(func, array, args, kwargs, spatial_cls)
-
-    return handler
+def _along(array_name: str | None = None, axis_default: int | None = None) -> Callable[[Callable[..., Any]], rules.Handler]:
+    return lambda func: rules.along_axis(func, array_name, axis_default)
 
 
-def _keep_grid(func: Callable[..., Any], array: Any, args: tuple[Any, ...], kwargs: dict[str, Any], spatial_cls: Any) -> Any:
-    """Run ``func`` on plain arrays; give the result ``array``'s geometry when its shape is unchanged."""
-    result = func(*plain(args, spatial_cls), **plain(kwargs, spatial_cls))
-    geometry = array._geometry
-    if geometry is None or not isinstance(result, np.ndarray) or result.shape != array.shape:
-        return result
-    return _wrap(result, geometry, array, spatial_cls)
+def _stacked(core: int) -> Callable[[Callable[..., Any]], rules.Handler]:
+    return lambda func: rules.stacked(func, core)
 
 
-def _wrap(result: np.ndarray, geometry: Any, source: Any, spatial_cls: Any) -> Any:
-    return attach(result, type(source) if isinstance(source, spatial_cls) else spatial_cls, geometry, source._meta)
+def _refused(reason: str) -> Callable[[Callable[..., Any]], rules.Handler]:
+    return lambda func: rules.refused(func, reason)
 
 
-def _wrap_all(result: Any, geometry: Any, expected: tuple[int, ...], source: Any, spatial_cls: Any) -> Any:
-    """Wrap each array in ``result`` whose spatial shape is the one the rule predicts; others stay plain."""
-    if isinstance(result, tuple):
-        return tuple(_wrap_all(r, geometry, expected, source, spatial_cls) for r in result)
-    if geometry is None or not isinstance(result, np.ndarray):
-        return result
-    if result.shape[: len(expected)] != expected or result.ndim < len(expected):
-        return result
-    return _wrap(result, geometry, source, spatial_cls)
+_SAVE = (
+    "the file would hold the values without their geometry; save np.asarray(x) to drop it on purpose, "
+    "or keep origin, spacing and direction beside it (x.to_xarray() where available)"
+)
+
+def disjoint(*groups: dict[str, Rule]) -> dict[str, Rule]:
+    """Merge groups of rules, refusing a function classified twice (the families must be disjoint)."""
+    merged: dict[str, Rule] = {}
+    for group in groups:
+        for name, rule in group.items():
+            if name in merged:
+                raise ValueError(f"{name} is classified twice: {merged[name].family} and {rule.family}")
+            merged[name] = rule
+    return merged
 
 
-def _by_method(func: Callable[..., Any]) -> Callable[..., Any]:
-    implementation = func._implementation  # type: ignore[attr-defined]
+CLASSIFICATION: dict[str, Rule] = disjoint(
+    # -- methods: numpy's function calls the ndarray method, which applies the rule ------------
+    _many("method", rules.implementation,
+            "numpy.sum numpy.prod numpy.mean numpy.std numpy.var numpy.max numpy.min numpy.amax numpy.amin "
+            "numpy.argmax numpy.argmin numpy.all numpy.any numpy.cumsum numpy.cumprod numpy.repeat "
+            "numpy.transpose numpy.swapaxes numpy.squeeze numpy.take numpy.compress numpy.nonzero "
+            "numpy.diagonal numpy.trace numpy.argsort numpy.argpartition numpy.choose numpy.searchsorted",
+            "the SpatialArray method's rule"),
+    # -- numpy's implementation, step by step through rules that apply ---------------------------
+    _many("implementation", rules.implementation,
+            "numpy.moveaxis numpy.rollaxis numpy.matrix_transpose numpy.linalg.matrix_transpose "
+            "numpy.flip numpy.fliplr numpy.flipud numpy.rot90 "
+            "numpy.atleast_1d numpy.atleast_2d numpy.atleast_3d "
+            "numpy.hstack numpy.vstack numpy.dstack numpy.column_stack numpy.append "
+            "numpy.linalg.matmul",
+            "numpy's code through indexing, methods and the other rules"),
+    # -- elementwise: one grid in, the same grid out -----------------------------------------------
+    _many("elementwise", rules.elementwise,
+            "numpy.clip numpy.round numpy.around numpy.fix numpy.nan_to_num numpy.real numpy.imag numpy.angle "
+            "numpy.real_if_close numpy.isneginf numpy.isposinf numpy.iscomplex numpy.isreal numpy.i0 numpy.sinc "
+            "numpy.where numpy.isclose numpy.select numpy.piecewise numpy.copy numpy.astype "
+            "numpy.zeros_like numpy.ones_like numpy.empty_like numpy.full_like "
+            "numpy.unwrap numpy.gradient numpy.tril numpy.triu numpy.roll numpy.copyto numpy.broadcast_to "
+            "numpy.broadcast_arrays "
+            "numpy.lib.scimath.sqrt numpy.lib.scimath.log numpy.lib.scimath.log2 numpy.lib.scimath.log10 "
+            "numpy.lib.scimath.logn numpy.lib.scimath.power numpy.lib.scimath.arccos numpy.lib.scimath.arcsin "
+            "numpy.lib.scimath.arctanh",
+            "same grid; array arguments must share one space"),
+    {"numpy.interp": Rule("elementwise", _aligned("x"), "on the grid of x (xp, fp are a lookup table)")},
+    {"numpy.digitize": Rule("elementwise", _aligned("x"), "on the grid of x (bins are not aligned)")},
+    {"numpy.isin": Rule("elementwise", _aligned("element"), "on the grid of element")},
+    {"numpy.polyval": Rule("elementwise", _aligned("x"), "on the grid of x")},
+    {"numpy.putmask": Rule("elementwise", _aligned("a", "mask"), "in place; a and mask aligned")},
+    {"numpy.place": Rule("elementwise", _aligned("arr", "mask"), "in place; arr and mask aligned")},
+    {"numpy.polynomial.polynomial.polyval2d": Rule("elementwise", _aligned("x", "y"), "on the grid of x and y")},
+    # -- reductions: the binning rule ---------------------------------------------------------------
+    _many("reduction", rules.reduction,
+            "numpy.ptp numpy.median numpy.average numpy.percentile numpy.quantile numpy.count_nonzero "
+            "numpy.nansum numpy.nanprod numpy.nanmean numpy.nanstd numpy.nanvar numpy.nanmax numpy.nanmin "
+            "numpy.nanargmax numpy.nanargmin numpy.nanmedian numpy.nanpercentile numpy.nanquantile "
+            "numpy.trapezoid numpy.linalg.norm numpy.linalg.vector_norm",
+            "binning rule on reduced spatial axes"),
+    _many("cumulative", rules.cumulative,
+            "numpy.nancumsum numpy.nancumprod numpy.cumulative_sum numpy.cumulative_prod",
+            "same grid; include_initial along a spatial axis is plain"),
+    # -- along one axis -----------------------------------------------------------------------------
+    _many("along_axis", _along(), "numpy.sort numpy.partition numpy.take_along_axis numpy.delete numpy.insert",
+            "plain along a spatial axis"),
+    {"numpy.sort_complex": Rule("along_axis", _along(axis_default=-1), "sorts the last axis")},
+    {"numpy.apply_along_axis": Rule("along_axis", _along("arr"), "plain along a spatial axis")},
+    # -- linear algebra on stacks -----------------------------------------------------------------
+    _many("stacked", _stacked(2),
+            "numpy.linalg.det numpy.linalg.slogdet numpy.linalg.inv numpy.linalg.pinv numpy.linalg.eig "
+            "numpy.linalg.eigh numpy.linalg.eigvals numpy.linalg.eigvalsh numpy.linalg.cholesky numpy.linalg.qr "
+            "numpy.linalg.svd numpy.linalg.svdvals numpy.linalg.matrix_rank numpy.linalg.matrix_power "
+            "numpy.linalg.matrix_norm numpy.linalg.cond numpy.linalg.trace numpy.linalg.diagonal",
+            "kept on the stacking axes when the matrices are component axes"),
+    _many("stacked", _stacked(1), "numpy.linalg.cross numpy.linalg.vecdot numpy.cross",
+            "kept on the stacking axes when the vectors are a component axis"),
+    # -- rules of their own -------------------------------------------------------------------------
+    {"numpy.pad": Rule("custom", rules.pad, "origin moves back by the leading pad width")},
+    {"numpy.diff": Rule("custom", rules.diff, "origin moves n/2 spacings (less the prepend)")},
+    {"numpy.tile": Rule("custom", rules.tile, "copies continue the grid")},
+    {"numpy.expand_dims": Rule("custom", rules.expand_dims, "as indexing with newaxis")},
+    {"numpy.concatenate": Rule("custom", rules.concatenate, "pieces must continue one grid")},
+    {"numpy.stack": Rule("custom", rules.stack, "new component axis only")},
+    {"numpy.block": Rule("custom", rules.block, "nested concatenations: pieces continue one grid")},
+    {"numpy.unstack": Rule("custom", rules.unstack, "each part is an integer index")},
+    _many("custom", lambda f: rules.split(f, lambda a, axis: axis), "numpy.split numpy.array_split",
+          "each piece is a basic slice"),
+    {"numpy.hsplit": Rule("custom", lambda f: rules.split(f, lambda a, axis: 1 if a.ndim > 1 else 0),
+                          "each piece is a basic slice")},
+    {"numpy.vsplit": Rule("custom", lambda f: rules.split(f, lambda a, axis: 0), "each piece is a basic slice")},
+    {"numpy.dsplit": Rule("custom", lambda f: rules.split(f, lambda a, axis: 2), "each piece is a basic slice")},
+    # -- geometry undefined ----------------------------------------------------------------------------
+    _many("plain", rules.plain_result,
+            "numpy.reshape numpy.ravel numpy.resize numpy.ediff1d numpy.trim_zeros numpy.extract "
+            "numpy.argwhere numpy.flatnonzero numpy.unique numpy.unique_all numpy.unique_counts "
+            "numpy.unique_inverse numpy.unique_values numpy.intersect1d numpy.union1d numpy.setdiff1d "
+            "numpy.setxor1d numpy.lexsort numpy.bincount numpy.histogram numpy.histogram2d numpy.histogramdd "
+            "numpy.histogram_bin_edges numpy.apply_over_axes numpy.put numpy.put_along_axis numpy.fill_diagonal "
+            "numpy.diag numpy.diagflat numpy.diag_indices_from numpy.tril_indices_from numpy.triu_indices_from "
+            "numpy.dot numpy.vdot numpy.inner numpy.outer numpy.tensordot numpy.einsum numpy.einsum_path numpy.kron "
+            "numpy.convolve numpy.correlate numpy.cov numpy.corrcoef numpy.vander "
+            "numpy.poly numpy.polyadd numpy.polysub numpy.polymul numpy.polydiv numpy.polyder numpy.polyint "
+            "numpy.polyfit numpy.roots numpy.polynomial.polynomial.polygrid2d "
+            "numpy.packbits numpy.unpackbits numpy.meshgrid numpy.ix_ numpy.unravel_index numpy.ravel_multi_index "
+            "numpy.shape numpy.ndim numpy.size numpy.shares_memory numpy.may_share_memory numpy.array_equal "
+            "numpy.array_equiv numpy.allclose numpy.iscomplexobj numpy.isrealobj numpy.result_type numpy.can_cast "
+            "numpy.min_scalar_type numpy.common_type numpy.array2string numpy.array_repr numpy.array_str "
+            "numpy.datetime_as_string numpy.busday_count numpy.busday_offset numpy.is_busday "
+            "numpy.array numpy.asarray numpy.asanyarray numpy.ascontiguousarray numpy.asfortranarray numpy.require "
+            "numpy.empty numpy.zeros numpy.ones numpy.full numpy.eye numpy.identity numpy.tri numpy.arange "
+            "numpy.linspace numpy.logspace numpy.geomspace numpy.frombuffer numpy.fromfile numpy.fromfunction "
+            "numpy.fromiter numpy.fromstring numpy.loadtxt numpy.genfromtxt "
+            "numpy.lib.stride_tricks.sliding_window_view "
+            "numpy.linalg.solve numpy.linalg.lstsq numpy.linalg.multi_dot numpy.linalg.tensorinv "
+            "numpy.linalg.tensorsolve numpy.linalg.tensordot numpy.linalg.outer",
+            "geometry undefined"),
+    {f"numpy.fft.{name}": Rule("plain", rules.plain_result, "frequency domain")
+       for name in "fft ifft fft2 ifft2 fftn ifftn rfft irfft rfft2 irfft2 rfftn irfftn hfft ihfft fftshift ifftshift".split()},
+    {f"numpy.strings.{name}": Rule("plain", rules.plain_result, "string function")
+       for name in ("capitalize center decode encode expandtabs ljust lower mod multiply partition replace rjust "
+                    "rpartition swapcase title translate upper zfill _join _rsplit _split _splitlines").split()},
+    {f"numpy.char.{name}": Rule("plain", rules.plain_result, "string comparison")
+       for name in "equal not_equal greater greater_equal less less_equal".split()},
+    {f"numpy.lib.recfunctions.{name}": Rule("plain", rules.plain_result, "structured arrays")
+       for name in ("append_fields apply_along_fields assign_fields_by_name drop_fields find_duplicates join_by "
+                    "merge_arrays rec_append_fields rec_drop_fields rec_join recursive_fill_fields rename_fields "
+                    "repack_fields require_fields stack_arrays structured_to_unstructured "
+                    "unstructured_to_structured").split()},
+    # -- refused ------------------------------------------------------------------------------------------
+    _many("refused", _refused(_SAVE), "numpy.save numpy.savez numpy.savez_compressed numpy.savetxt",
+            "would silently drop the geometry"),
+)
 
-    def handler(spatial_cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        return implementation(*args, **kwargs)
 
-    return handler
-
-
-def _plain(func: Callable[..., Any]) -> Callable[..., Any]:
-    def handler(spatial_cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
-        return func(*plain(args, spatial_cls), **plain(kwargs, spatial_cls))
-
-    return handler
+def _qualified(func: Any) -> str:
+    return f"{getattr(func, '__module__', '')}.{getattr(func, '__name__', '')}"
 
 
-# numpy's own implementation calls the ndarray method of the same name for a
-# subclass, and SpatialArray's methods apply the rules.
-BY_METHOD = [
-    np.sum, np.prod, np.mean, np.std, np.var, np.max, np.min, np.amax, np.amin, np.argmax, np.argmin,
-    np.all, np.any, np.cumsum, np.cumprod,
-    np.transpose, np.swapaxes, np.moveaxis, np.rollaxis, np.squeeze, np.matrix_transpose,
-]
-REDUCTIONS = [
-    np.ptp, np.median, np.average, np.percentile, np.quantile, np.count_nonzero,
-    np.nansum, np.nanprod, np.nanmean, np.nanstd, np.nanvar, np.nanmax, np.nanmin,
-    np.nanargmax, np.nanargmin, np.nanmedian, np.nanpercentile, np.nanquantile,
-]
-CUMULATIVE = [np.nancumsum, np.nancumprod]
-# Results that are shapes, flags or scalars about the whole array: nothing to place.
-PLAIN = [
-    np.reshape, np.ravel, np.shape, np.ndim, np.size, np.shares_memory, np.may_share_memory,
-    np.array_equal, np.array_equiv, np.allclose,
-]
+def _resolve(qualified: str) -> Any:
+    module_name, _, name = qualified.rpartition(".")
+    try:
+        return getattr(importlib.import_module(module_name), name)
+    except (ImportError, AttributeError):
+        return None  # a name this numpy version does not have
 
-_TABLES: list[tuple[list[Any], Callable[[Any], Callable[..., Any]]]] = [
-    (REDUCTIONS, _reduction), (CUMULATIVE, _cumulative), (BY_METHOD, _by_method), (PLAIN, _plain),
-]
-HANDLERS: dict[Any, Callable[..., Any]] = {}
-for _table, _factory in _TABLES:
-    for _func in _table:
-        HANDLERS[_func] = _factory(_func)
+
+def classify(func: Any) -> Rule | None:
+    """The rule for a numpy function, or None when it is not classified.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> classify(np.pad).family
+    'custom'
+    """
+    return CLASSIFICATION.get(_qualified(func))
+
+
+HANDLERS: dict[Any, rules.Handler] = {}
+for _name, _rule in CLASSIFICATION.items():
+    _func = _resolve(_name)
+    if _func is not None:
+        HANDLERS[_func] = _rule.make(_func)
 
 
 def dispatch(spatial_cls: Any, func: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
     """Apply the table's rule for ``func``; an unclassified function gives a plain result and a warning."""
     handler = HANDLERS.get(func)
+    if handler is None:
+        rule = classify(func)  # numpy's internal `like=` dispatchers share a public function's name
+        if rule is not None:
+            handler = HANDLERS[func] = rule.make(func)
     if handler is not None:
         return handler(spatial_cls, args, kwargs)
     warnings.warn(
-        f"numpy.{getattr(func, '__name__', func)} is not classified by spatial_ndarray yet; "
+        f"{_qualified(func)} is not classified by spatial_ndarray yet; "
         "it ran on the plain values and its result has no geometry",
         GeometryDroppedWarning,
         stacklevel=4,
     )
     return func(*plain(args, spatial_cls), **plain(kwargs, spatial_cls))
+
+
+def spec_appendix() -> str:
+    """The SPEC.md appendix: every classified numpy function and its rule, as a Markdown table."""
+    lines = ["| function | family | geometry |", "|---|---|---|"]
+    for name in sorted(CLASSIFICATION):
+        rule = CLASSIFICATION[name]
+        lines.append(f"| `{name.removeprefix('numpy.')}` | {rule.family} | {rule.note} |")
+    return "\n".join(lines) + "\n"

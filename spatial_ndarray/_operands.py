@@ -33,11 +33,20 @@ def plain(value: Any, spatial_cls: Any) -> Any:
     """``value`` with every spatial array in it (in lists, tuples and dict values too) replaced by a plain view."""
     if isinstance(value, spatial_cls):
         return _ndarray_view(value, np.ndarray)
-    if type(value) is list or type(value) is tuple:
-        return type(value)(plain(v, spatial_cls) for v in value)
-    if type(value) is dict:
+    kind = type(value)
+    if kind is tuple or kind is list:
+        # a comprehension, not a generator: this runs on every function call's arguments
+        return kind([
+            _ndarray_view(v, np.ndarray) if isinstance(v, spatial_cls)
+            else (plain(v, spatial_cls) if type(v) in _CONTAINERS else v)
+            for v in value
+        ])
+    if kind is dict:
         return {k: plain(v, spatial_cls) for k, v in value.items()}
     return value
+
+
+_CONTAINERS = (tuple, list, dict)
 
 
 class SpatialOperands:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import warnings
 from typing import Any
 
 import numpy as np
@@ -10,8 +11,44 @@ from numpy.lib.array_utils import normalize_axis_index
 
 from ._operands import SpatialOperands, attach, plain
 from ._reductions import check_reduction_out, reduction_rule
+from .errors import GeometryDroppedWarning
 
-__all__ = ["apply_ufunc"]
+__all__ = ["ELEMENTWISE_UFUNCS", "GENERALIZED_UFUNCS", "UFUNC_METHODS", "apply_ufunc"]
+
+from numpy._core import umath as _umath
+
+# Every ufunc numpy has, by name. Elementwise ufuncs follow SPEC chapter 7 for each
+# method in UFUNC_METHODS; generalized ufuncs keep geometry on loop axes only. A ufunc
+# in neither (one a future numpy adds) runs on plain values with a warning.
+_ELEMENTWISE_NAMES = (
+    "absolute add arccos arccosh arcsin arcsinh arctan arctan2 arctanh bitwise_and bitwise_count bitwise_or "
+    "bitwise_xor cbrt ceil clip conjugate copysign cos cosh count deg2rad degrees divide divmod endswith equal "
+    "exp exp2 expm1 fabs find float_power floor floor_divide fmax fmin fmod frexp gcd greater greater_equal "
+    "heaviside hypot index invert isalnum isalpha isdecimal isdigit isfinite isinf islower isnan isnat isnumeric "
+    "isspace istitle isupper lcm ldexp left_shift less less_equal log log10 log1p log2 logaddexp logaddexp2 "
+    "logical_and logical_not logical_or logical_xor maximum minimum modf multiply negative nextafter not_equal "
+    "positive power rad2deg radians reciprocal remainder rfind right_shift rindex rint sign signbit sin sinh "
+    "spacing sqrt square startswith str_len subtract tan tanh trunc "
+    # numpy.strings' private elementwise ufuncs
+    "_center _expandtabs _expandtabs_length _ljust _lstrip_chars _lstrip_whitespace _ones_like _partition "
+    "_partition_index _replace _rjust _rpartition _rpartition_index _rstrip_chars _rstrip_whitespace _slice "
+    "_strip_chars _strip_whitespace _zfill"
+)
+_GENERALIZED_NAMES = "matmul matvec vecdot vecmat"
+ELEMENTWISE_UFUNCS: frozenset[np.ufunc] = frozenset(
+    u for u in (getattr(_umath, name, None) for name in _ELEMENTWISE_NAMES.split()) if u is not None
+)
+GENERALIZED_UFUNCS: frozenset[np.ufunc] = frozenset(
+    u for u in (getattr(_umath, name, None) for name in _GENERALIZED_NAMES.split()) if u is not None
+)
+UFUNC_METHODS: dict[str, str] = {
+    "__call__": "the common geometry of the spatial operands (SA-7.2 to SA-7.5)",
+    "reduce": "the binning rule (chapter 8)",
+    "accumulate": "the same grid (SA-7.6)",
+    "reduceat": "plain along a spatial axis, the same grid along a component axis (SA-7.6)",
+    "outer": "the first operand's geometry when it is the only spatial one, else plain (SA-7.6)",
+    "at": "in place; returns None (SA-7.6)",
+}
 
 _ndarray_view = np.ndarray.view
 _KNOWN_TYPES = frozenset({np.ndarray, int, float, complex, bool, type(None)})
@@ -48,8 +85,19 @@ def apply_ufunc(spatial_cls: Any, ufunc: np.ufunc, method: str, inputs: tuple[An
         if _defers(value, spatial_cls):
             return NotImplemented
 
-    if method == "__call__" and ufunc.signature is not None:
-        return _gufunc_call(spatial_cls, ufunc, inputs, kwargs)
+    if ufunc not in ELEMENTWISE_UFUNCS:
+        if method == "__call__" and ufunc in GENERALIZED_UFUNCS:
+            return _gufunc_call(spatial_cls, ufunc, inputs, kwargs)
+        if ufunc not in GENERALIZED_UFUNCS or method not in UFUNC_METHODS:
+            warnings.warn(
+                f"ufunc {ufunc.__name__}.{method} is not classified by spatial_ndarray yet; it ran on the "
+                "plain values and its result has no geometry",
+                GeometryDroppedWarning,
+                stacklevel=3,
+            )
+        if "out" in kwargs:
+            kwargs["out"] = tuple(plain(value, spatial_cls) for value in kwargs["out"])
+        return getattr(ufunc, method)(*plain(inputs, spatial_cls), **plain(kwargs, spatial_cls))
 
     operands = SpatialOperands()
     checked = method in ("__call__", "reduce", "accumulate")  # reduceat/outer/at operands are not aligned

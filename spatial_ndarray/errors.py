@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["GeometryMismatchError", "GeometryUndefinedError"]
+__all__ = ["GeometryDroppedWarning", "GeometryMismatchError", "GeometryUndefinedError"]
 
 
 class GeometryMismatchError(ValueError):
@@ -21,3 +21,7 @@ class GeometryUndefinedError(AttributeError):
     through a path that does not keep geometry (for example a C-level view
     this package does not intercept). Use ``np.asarray`` for its values.
     """
+
+
+class GeometryDroppedWarning(UserWarning):
+    """A numpy function or ufunc this package has not classified ran on plain values; its result has no geometry."""

@@ -510,12 +510,19 @@ class Geometry:
         >>> Geometry(spacing=[1, 2]).permuted([1, 0]).spacing
         array([2., 1.])
         """
+        key = ("permuted", tuple(order))
+        memo = self._memo
+        if memo is not None and key in memo:
+            return memo[key]  # type: ignore[no-any-return]
         if sorted(order) != list(range(len(self._spacing))):
             raise ValueError(f"order must be a permutation of range({len(self._spacing)}), got {list(order)!r}")
-        return Geometry._trusted(
-            self._origin,
-            tuple([self._spacing[i] for i in order]),
-            tuple([self._columns[i] for i in order]),
+        return self._memoized(
+            key,
+            lambda: Geometry._trusted(
+                self._origin,
+                tuple([self._spacing[i] for i in order]),
+                tuple([self._columns[i] for i in order]),
+            ),
         )
 
     def flipped(self, axis: int, length: int) -> Geometry:
