@@ -20,7 +20,7 @@ from spatial_ndarray._ufuncs import ELEMENTWISE_UFUNCS, GENERALIZED_UFUNCS, UFUN
 
 from .strategies import array_position, geometries, position
 from .test_positions import assert_positions_kept
-from .test_reductions import assert_binned
+from .test_reductions import SINGLE_AXIS, assert_binned
 from .test_ufuncs import assert_same_as_numpy, is_plain
 
 for _module in ("numpy.fft", "numpy.linalg", "numpy.lib.recfunctions", "numpy.lib.scimath",
@@ -372,3 +372,45 @@ def test_function_gives_numpys_values_and_the_rules_geometry(case: Case, data: s
         else:
             assert np.shape(g) == w.shape and np.asarray(g).dtype == w.dtype
     _check(case, x, result)
+
+
+REDUCTION_FUNCTIONS = [
+    _functions._resolve(name) for name, rule in _functions.CLASSIFICATION.items()
+    if rule.family == "reduction" or name in {f"numpy.{n}" for n in "sum prod mean std var max min all any argmax argmin".split()}
+]
+
+
+@pytest.mark.parametrize("func", REDUCTION_FUNCTIONS, ids=lambda f: _qualified(f).removeprefix("numpy."))
+def test_reductions_accept_numpys_keywords(func: Any) -> None:
+    """SA-8.1, SA-13.10: every keyword numpy's signature has (axis as a negative int or tuple, keepdims, where,
+    out, q) is accepted by name, with numpy's values and the binning rule's geometry."""
+    import inspect
+
+    values = np.arange(1.0, 25.0).reshape(2, 3, 4)
+    x = sn.SpatialArray(values, origin=[1.0, 2.0], spacing=[0.5, 2.0])
+    names = inspect.signature(func).parameters
+    first = next(iter(names))
+    single_axis = func.__name__ in SINGLE_AXIS or func.__name__ in ("norm", "trapezoid")
+    kwargs: dict[str, Any] = {first: x, "axis": -2 if single_axis else (-3, -2)}
+    if "q" in names:
+        kwargs["q"] = 0.5 if "quantile" in func.__name__ else 50
+    if "keepdims" in names:
+        kwargs["keepdims"] = True
+    if "where" in names and func.__name__ not in ("median", "nanmedian"):
+        kwargs["where"] = x > 2
+        if "initial" in names:
+            kwargs["initial"] = -1.0  # numpy needs one for max/min with a where mask
+    positional = names[first].kind is inspect.Parameter.POSITIONAL_ONLY
+
+    def call(convert: Callable[[Any], Any]) -> Any:
+        given = {k: convert(v) for k, v in kwargs.items()}
+        return func(given.pop(first), **given) if positional else func(**given)
+
+    result = call(lambda v: v)
+    expected = call(lambda v: np.asarray(v) if isinstance(v, np.ndarray) else v)
+    assert_same_as_numpy(result, expected)
+    axes = (1,) if single_axis else (0, 1)
+    if axes == (0, 1):
+        assert is_plain(result)  # every spatial axis reduced (SA-8.4)
+    else:
+        assert_binned(x, result, axes, bool(kwargs.get("keepdims")))
