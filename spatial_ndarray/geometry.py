@@ -149,8 +149,10 @@ class Geometry:
         if s.shape != (n,):
             raise ValueError(f"spacing must have {n} entries, got {s.tolist()!r}")
         if d.shape[1] != n:
+            source = f"spacing has {n} entries" if spacing is not None else f"there are {n} spatial axes"
             raise ValueError(
-                f"direction must have one column per spatial axis ({n}), got shape {d.shape}: {d.tolist()!r}"
+                f"{source} but direction has {d.shape[1]} columns (one per spatial axis): "
+                f"spacing={s.tolist()!r}, direction={d.tolist()!r}"
             )
         if o.shape != (p,):
             raise ValueError(

@@ -30,7 +30,7 @@ BAD_GEOMETRY = [
     ("sheared direction", dict(direction=[[1, 0.1], [0, 1]]), ValueError, r"direction columns must be orthonormal"),
     ("short origin", dict(origin=[0.0], spacing=[1.0, 1.0]), ValueError, r"origin must have 2 entries \(one per spatial axis\)"),
     ("long spacing", dict(spacing=[1.0, 1.0, 1.0]), ValueError, r"spacing has 3 entries but the data has only 2 axes"),
-    ("spacing vs direction", dict(spacing=[1.0, 1.0], direction=np.eye(3)), ValueError, r"direction must have one column per spatial axis"),
+    ("spacing vs direction", dict(spacing=[1.0, 1.0], direction=np.eye(3)), ValueError, r"spacing has 2 entries but direction has 3 columns"),
     ("wide direction", dict(spacing=[1.0, 1.0], direction=np.eye(3)[:1, :2]), ValueError, r"direction must have at least as many rows"),
     ("matrix origin", dict(origin=[[0.0, 0.0]]), ValueError, r"origin must be a 1-D sequence"),
     ("vector direction", dict(direction=[1.0, 0.0]), ValueError, r"direction must be a 2-D matrix"),

@@ -1,4 +1,4 @@
-"""Regenerate SPEC.md's appendix of numpy functions from spatial_ndarray's table.
+"""Regenerate SPEC.md's generated tables: numpy functions (spatial_ndarray's table) and conformance checks.
 
     python tools/update_spec_appendix.py
 
@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from spatial_conformance import spec_table
+
 from spatial_ndarray._functions import spec_appendix
 
 SPEC = Path(__file__).resolve().parent.parent / "SPEC.md"
@@ -17,10 +19,12 @@ SPEC = Path(__file__).resolve().parent.parent / "SPEC.md"
 
 def main() -> None:
     text = SPEC.read_text(encoding="utf-8")
-    pattern = re.compile(r"(<!-- appendix:functions -->\n).*?(<!-- /appendix:functions -->)", re.S)
-    if not pattern.search(text):
-        raise SystemExit("SPEC.md has no <!-- appendix:functions --> markers")
-    SPEC.write_text(pattern.sub(lambda m: m.group(1) + spec_appendix() + m.group(2), text), encoding="utf-8")
+    for name, content in (("functions", spec_appendix()), ("conformance", spec_table())):
+        pattern = re.compile(rf"(<!-- appendix:{name} -->\n).*?(<!-- /appendix:{name} -->)", re.S)
+        if not pattern.search(text):
+            raise SystemExit(f"SPEC.md has no <!-- appendix:{name} --> markers")
+        text = pattern.sub(lambda m: m.group(1) + content + m.group(2), text)
+    SPEC.write_text(text, encoding="utf-8")
     print(f"updated {SPEC}")
 
 
