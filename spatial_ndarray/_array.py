@@ -300,6 +300,17 @@ class SpatialArray(np.ndarray):
             spatial._meta = dict(self._meta)
         return spatial
 
+    def __setitem__(self, key: Any, value: Any) -> None:
+        if isinstance(value, SpatialArray):
+            if value._geometry is not None and self._geometry is not None:
+                target = self[key]
+                if isinstance(target, SpatialArray):  # SA-5.7: the same check as ufunc operands
+                    operands = SpatialOperands()
+                    operands.add(target, "target a[key]")
+                    operands.add(value, "assigned value")
+            value = _ndarray_view(value, np.ndarray)
+        np.ndarray.__setitem__(self, key, value)
+
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         if method == "__call__" and not kwargs and ufunc in _FAST_UFUNCS:
             # Fast path for `a + b`, `np.sin(a)`: operands with the very same geometry (or

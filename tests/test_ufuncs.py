@@ -245,3 +245,22 @@ def test_binary_ufuncs_property(array: sn.SpatialArray, ufunc: np.ufunc, scalar:
         both = ufunc(image_, image_)
     assert_same_as_numpy(result, expected)
     assert result.geometry == array.geometry and both.geometry == array.geometry
+
+
+def test_assignment_checks_the_space_of_a_spatial_value() -> None:
+    """SA-5.7: a[key] = b checks b against a[key] before writing; plain values assign as numpy does."""
+    a = image((4, 5), spacing=[2.0, 3.0], origin=[1.0, 1.0])
+    before = np.asarray(a).copy()
+    with pytest.raises(sn.GeometryMismatchError):
+        a[1:3] = a[:2].copy()  # the rows of another place
+    with pytest.raises(sn.GeometryMismatchError):
+        a[...] = sn.SpatialArray(np.zeros((4, 5)), spacing=[1.0, 1.0])
+    np.testing.assert_array_equal(np.asarray(a), before)
+    a[1:3] = a[1:3] * 2  # the same place: fine
+    a[0] = 7.0
+    a[[1, 2], 0] = sn.SpatialArray(np.ones(2))  # an advanced index has no geometry to check against
+    expected = before.copy()
+    expected[1:3] *= 2
+    expected[0] = 7.0
+    expected[[1, 2], 0] = 1.0
+    np.testing.assert_array_equal(np.asarray(a), expected)

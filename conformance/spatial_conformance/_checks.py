@@ -66,6 +66,15 @@ def _traced(clause: str, what: str, original: Any, data: np.ndarray, geometry: A
         raise fail(clause, f"{what} to keep every element's physical position", problem)
 
 
+def _refused(call: Callable[[], Any]) -> bool:
+    """True when ``call()`` raises ValueError (how the spec refuses operands from different spaces)."""
+    try:
+        call()
+    except ValueError:
+        return True
+    return False
+
+
 def _plain(clause: str, what: str, result: Any) -> None:
     if is_spatial(result):
         raise fail(clause, f"{what} to be a plain array (geometry undefined)", f"{type(result).__name__} with geometry")
@@ -351,11 +360,8 @@ def _mismatch(ctx: Context) -> None:
         "one element shorter": ctx.factory(data[:3].copy(), o, s, d),
     }
     for what, b in others.items():
-        try:
-            a + b
-        except ValueError:
-            continue
-        raise fail("SA-7.2", f"a ValueError for operands whose {what}", "a result")
+        if not _refused(lambda: a + b):
+            raise fail("SA-7.2", f"a ValueError for operands whose {what}", "a result")
 
 
 @register("SA-10.1", "tolerance", "ufuncs")
@@ -364,16 +370,11 @@ def _tolerance(ctx: Context) -> None:
     a, data, (o, s, d) = ctx.make((4, 5), 2)
     for axis in range(2):
         near = ctx.factory(data.copy(), o + d[:, axis] * s[axis] * 1e-9, s, d)
-        try:
-            a + near
-        except ValueError as error:
-            raise fail("SA-10.1", f"no error for origins 1e-9 spacings apart along axis {axis}", repr(error)) from None
+        if _refused(lambda: a + near):
+            raise fail("SA-10.1", f"no error for origins 1e-9 spacings apart along axis {axis}", "a ValueError")
         far = ctx.factory(data.copy(), o + d[:, axis] * s[axis] * 1e-3, s, d)
-        try:
-            a + far
-        except ValueError:
-            continue
-        raise fail("SA-10.1", f"a ValueError for origins 1e-3 spacings apart along axis {axis}", "a result")
+        if not _refused(lambda: a + far):
+            raise fail("SA-10.1", f"a ValueError for origins 1e-3 spacings apart along axis {axis}", "a result")
 
 
 @register("SA-7.4", "broadcast-to-plain", "ufuncs")
@@ -493,8 +494,5 @@ def _concatenate(ctx: Context) -> None:
         result = np.concatenate(pieces, axis=axis)
         _values_equal("SA-13.6", what, result, data)
         _traced("SA-13.6", what, a, data, geometry, result)
-    try:
-        np.concatenate([bottom, top])
-    except ValueError:
-        return
-    raise fail("SA-13.6", "a ValueError for pieces that do not continue one grid (a[1:], a[:1])", "a result")
+    if not _refused(lambda: np.concatenate([bottom, top])):
+        raise fail("SA-13.6", "a ValueError for pieces that do not continue one grid (a[1:], a[:1])", "a result")
