@@ -25,7 +25,18 @@ __all__ = [
     "Tolerance",
     "get_tolerance",
     "tolerance",
+    "to_xarray",
+    "from_xarray",
 ]
 
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str) -> object:
+    # the xarray adapters import xarray (and register ``da.spatial``) only when first used
+    if name in ("to_xarray", "from_xarray"):
+        from . import xarray as _xarray
+
+        return getattr(_xarray, name)
+    raise AttributeError(f"module 'spatial_ndarray' has no attribute {name!r}")
 SPEC_VERSION = "1.1"

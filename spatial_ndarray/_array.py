@@ -243,6 +243,19 @@ class SpatialArray(np.ndarray):
         geometry = self._known_geometry()
         return geometry.contains(points, self.shape[: geometry.spatial_ndim])
 
+    def to_xarray(self, *, name: str = "image", dims: Any = None, units: str | None = None) -> Any:
+        """This array as an xarray.DataArray with physical coordinates; see `spatial_ndarray.to_xarray`."""
+        from .xarray import to_xarray
+
+        return to_xarray(self, name=name, dims=dims, units=units)
+
+    @classmethod
+    def from_xarray(cls, data_array: Any, *, spatial_dims: Any = None) -> SpatialArray:
+        """A SpatialArray from a DataArray; see `spatial_ndarray.from_xarray`."""
+        from .xarray import from_xarray
+
+        return from_xarray(data_array, spatial_dims=spatial_dims)
+
     # -- shape in place ------------------------------------------------------------------
 
     @property  # type: ignore[override]

@@ -465,16 +465,18 @@ class Geometry:
                 new_columns.append(tuple([0.0 - c for c in columns[i]]))
         return Geometry._trusted(origin, tuple(new_spacing), tuple(new_columns))
 
-    def sliced(self, starts: Sequence[int], steps: Sequence[int], keep: Sequence[bool] | None) -> Geometry:
+    def sliced(self, starts: Sequence[float], steps: Sequence[float], keep: Sequence[bool] | None) -> Geometry:
         """Geometry of a basic index (SPEC SA-5.2, SA-5.3).
 
         Parameters
         ----------
-        starts : sequence of int
+        starts : sequence of int or float
             Normalised first index taken on each spatial axis (an integer index is
-            its own start).
-        steps : sequence of int
-            Non-zero step on each spatial axis (1 for integer indices).
+            its own start). Continuous starts describe resampled grids (coarsened
+            coordinates, for example).
+        steps : sequence of int or float
+            Non-zero step on each spatial axis (1 for integer indices); a negative
+            step flips the axis.
         keep : sequence of bool or None
             False for axes removed by an integer index; None keeps every axis.
 
