@@ -74,6 +74,15 @@ def main() -> None:
     origin_xyz, spacing_xyz, _ = volume.geometry.to_itk()
     print("in ITK (x, y, z) order: origin", origin_xyz, "spacing", spacing_xyz)
 
+    step("8. xarray: physical coordinates, the layout itk and spatial-image use")
+    image = sn.SpatialArray(values[20, :4, :5], origin=[-25.6, -25.6], spacing=[0.8, 0.8], meta={"spatial_units": "mm"})
+    data_array = image.to_xarray(name="ct")
+    print(data_array)
+    print("shares memory:", np.shares_memory(data_array.data, image))
+    flipped = sn.from_xarray(data_array.isel(x=slice(None, None, -1)))
+    print("an xarray selection comes back with its geometry: origin", flipped.origin, "direction", flipped.direction.tolist())
+    print("da.spatial reads geometry from coordinates and attrs:", data_array.spatial.spacing)
+
 
 if __name__ == "__main__":
     main()
