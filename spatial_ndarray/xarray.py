@@ -121,8 +121,13 @@ def _spatial_dims(data_array: xr.DataArray, spatial_dims: Sequence[str] | None) 
             raise ValueError(f"spatial_dims {chosen!r} must be distinct dims of the DataArray {dims!r}")
         return chosen
     stored = data_array.attrs.get("spatial_dims")
-    if isinstance(stored, str) and stored.split() and set(stored.split()) <= set(dims):
-        return tuple(stored.split())
+    if isinstance(stored, str) and stored.split():
+        names = tuple(stored.split())
+        # a dim an integer isel dropped survives as a scalar coordinate: it is an integer index (SA-5.3)
+        if all(d in dims or (d in data_array.coords and data_array.coords[d].ndim == 0) for d in names):
+            if not any(d in dims for d in names):
+                raise ValueError(f"the DataArray has none of its spatial dims {names} left: it is a single value")
+            return names
     unknown = [d for d in dims if d not in SPATIAL_DIMS and d != COMPONENT_DIM]
     if unknown:
         raise ValueError(
@@ -168,7 +173,8 @@ def geometry_of(data_array: xr.DataArray, spatial_dims: Sequence[str] | None = N
     dims = _spatial_dims(data_array, spatial_dims)
     n = len(dims)
     attrs = data_array.attrs
-    sizes = [int(data_array.sizes[d]) for d in dims]
+    present = [d in data_array.dims for d in dims]
+    sizes = [int(data_array.sizes[d]) if here else 1 for d, here in zip(dims, present)]
     exact_origin = _attr_vector(attrs, "origin", None)
     exact_spacing = _attr_vector(attrs, "spacing", n)
     direction = attrs.get("direction")
@@ -191,7 +197,7 @@ def geometry_of(data_array: xr.DataArray, spatial_dims: Sequence[str] | None = N
     for axis, dim in enumerate(dims):
         if dim not in data_array.coords:
             continue
-        values = np.asarray(data_array.coords[dim].values, dtype=np.float64)
+        values = np.atleast_1d(np.asarray(data_array.coords[dim].values, dtype=np.float64))
         if values.size == 0:
             continue
         starts[axis] = values[0]
@@ -219,9 +225,10 @@ def geometry_of(data_array: xr.DataArray, spatial_dims: Sequence[str] | None = N
             if known[i]:
                 factor = steps[i] / exact_spacing[i]
                 factors[i] = 1.0 if abs(factor - 1.0) <= _UNIFORM else factor
-        if not any(offsets) and all(f == 1.0 for f in factors):
-            return exact, dims
-        return exact.sliced(offsets, factors, None), dims
+        kept = tuple(d for d, here in zip(dims, present) if here)
+        if not any(offsets) and all(f == 1.0 for f in factors) and all(present):
+            return exact, kept
+        return exact.sliced(offsets, factors, None if all(present) else present), kept
     if p != n:
         raise ValueError(f"attrs['direction'] of shape {direction.shape} needs attrs['origin'] and attrs['spacing']")
     spacing = np.where(known, np.abs(steps), exact_spacing if exact_spacing is not None else 1.0)

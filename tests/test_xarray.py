@@ -86,6 +86,17 @@ def test_xarray_selections_of_an_oblique_image_keep_every_position(selection: di
     assert_positions_kept(image, selected)
 
 
+def test_an_integer_selection_is_an_integer_index_with_its_embedding() -> None:
+    """SA-5.3, SA-4.2: isel(z=2) drops the dim to a scalar coordinate; the slice keeps P and every position."""
+    image = volume()
+    for selection, index in [(dict(z=2), (2,)), (dict(y=-1, x=3), (slice(None), -1, 3))]:
+        sliced = sn.from_xarray(sn.to_xarray(image).isel(**selection))
+        assert sliced.geometry.physical_ndim == 3 and np.array_equal(sliced, image[index])
+        assert_positions_kept(image, sliced)
+    with pytest.raises(ValueError, match="none of its spatial dims"):
+        sn.from_xarray(sn.to_xarray(image).isel(z=0, y=0, x=0))
+
+
 def test_coarsen_bins_like_a_reduction() -> None:
     """SA-8.1: xarray's coarsen gives coordinates at bin centres; each coarse element sits at its centroid."""
     image = volume()
