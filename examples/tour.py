@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import pickle
+import tempfile
+from pathlib import Path
 
 import numpy as np
 
@@ -82,6 +84,25 @@ def main() -> None:
     flipped = sn.from_xarray(data_array.isel(x=slice(None, None, -1)))
     print("an xarray selection comes back with its geometry: origin", flipped.origin, "direction", flipped.direction.tolist())
     print("da.spatial reads geometry from coordinates and attrs:", data_array.spatial.spacing)
+
+    step("9. SimpleITK, itk, nibabel and files")
+    try:
+        import SimpleITK as sitk
+    except ImportError:
+        print("SimpleITK is not installed: pip install 'spatial-ndarray[interop]' to run this step")
+        return
+    itk_image = sn.to_sitk(volume)
+    point = itk_image.TransformIndexToPhysicalPoint((30, 20, 10))  # SimpleITK's own mapping, (x, y, z) index
+    print("SimpleITK puts voxel (10, 20, 30) at", np.round(point[::-1], 6), "- ours:", np.round(volume.index_to_physical([10, 20, 30]), 6))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "volume.nii.gz"
+        sn.write(volume, path)  # NIfTI through nibabel (RAS on disk), LPS in memory like ITK
+        again = sn.read(path)
+        through_sitk = sn.from_sitk(sitk.ReadImage(str(path)))
+        print("written and read back: values equal", np.array_equal(again, volume), "- frame", again.meta["frame"])
+        with sn.tolerance(coordinate=1e-5, direction=1e-5):  # NIfTI stores float32
+            print("nibabel and SimpleITK read the same file alike:", np.array_equal(again, through_sitk),
+                  again.geometry.same_space(through_sitk.geometry))
 
 
 if __name__ == "__main__":

@@ -27,9 +27,20 @@ __all__ = [
     "tolerance",
     "to_xarray",
     "from_xarray",
+    "from_sitk",
+    "to_sitk",
+    "from_itk",
+    "to_itk",
+    "from_nibabel",
+    "to_nibabel",
+    "read",
+    "write",
 ]
 
 __version__ = "0.1.0"
+
+
+_INTEROP = ("from_sitk", "to_sitk", "from_itk", "to_itk", "from_nibabel", "to_nibabel", "read", "write")
 
 
 def __getattr__(name: str) -> object:
@@ -38,5 +49,9 @@ def __getattr__(name: str) -> object:
         from . import xarray as _xarray
 
         return getattr(_xarray, name)
+    if name in _INTEROP:
+        from . import interop
+
+        return getattr(interop, name)
     raise AttributeError(f"module 'spatial_ndarray' has no attribute {name!r}")
 SPEC_VERSION = "1.1"

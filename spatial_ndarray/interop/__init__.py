@@ -1,0 +1,23 @@
+"""Converters to and from SimpleITK, ITK and nibabel images, and reading and writing image files.
+
+Every library is optional and imported on first use; a missing one raises an
+ImportError that names what to install (``pip install 'spatial-ndarray[interop]'``).
+
+========================================  ==============================================
+SimpleITK / nibabel habit                 spatial_ndarray
+========================================  ==============================================
+``sitk.GetArrayFromImage(img)`` + by-hand   ``from_sitk(img)``: values and geometry, numpy order
+origin/spacing/direction reversal
+``sitk.GetImageFromArray(a)`` +             ``to_sitk(a)``
+``img.CopyInformation(ref)``
+``nib.load(f).get_fdata()``, ``.affine``    ``from_nibabel(nib.load(f))`` (LPS, numpy order)
+``sitk.ReadImage(f)`` / ``nib.load(f)``     ``read(f)``; ``write(a, f)``
+========================================  ==============================================
+"""
+
+from ._io import read, write
+from ._itk import from_itk, to_itk
+from ._nibabel import from_nibabel, to_nibabel
+from ._sitk import from_sitk, to_sitk
+
+__all__ = ["from_itk", "from_nibabel", "from_sitk", "read", "to_itk", "to_nibabel", "to_sitk", "write"]

@@ -1,0 +1,44 @@
+"""itk images <-> SpatialArray."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from .._array import SpatialArray
+from ._common import from_itk_order, optional, owned_view, to_itk_order
+
+__all__ = ["from_itk", "to_itk"]
+
+
+def from_itk(image: Any, *, view: bool = False) -> SpatialArray:
+    """A SpatialArray from an ``itk.Image`` (or ``itk.VectorImage``); the same contract as `from_sitk`."""
+    itk = optional("itk", "itk")
+    try:
+        values = itk.array_view_from_image(image) if view else itk.array_from_image(image)
+    except (TypeError, AttributeError, KeyError) as error:
+        raise TypeError(f"from_itk needs an itk.Image, got {type(image).__name__}") from error
+    if view:
+        values = owned_view(values, image)
+    meta = {key: value for key, value in dict(image).items() if key not in ("origin", "spacing", "direction") and isinstance(value, str)}
+    return from_itk_order(
+        values, tuple(image.GetOrigin()), tuple(image.GetSpacing()), itk.array_from_matrix(image.GetDirection()), meta
+    )
+
+
+def to_itk(array: SpatialArray, *, singleton: bool = False) -> Any:
+    """An ``itk.Image`` from a SpatialArray; the same contract as `to_sitk`."""
+    itk = optional("itk", "itk")
+    values, (origin, spacing, direction), is_vector, extra = to_itk_order(array, singleton=singleton)
+    try:
+        image = itk.image_from_array(np.ascontiguousarray(values), is_vector=is_vector)
+    except (TypeError, KeyError) as error:
+        raise TypeError(f"itk has no pixel type for dtype {values.dtype}: {error}") from None
+    image.SetOrigin([float(v) for v in origin])
+    image.SetSpacing([float(v) for v in spacing])
+    image.SetDirection(itk.matrix_from_array(np.ascontiguousarray(direction)))
+    for key, value in {**(array._meta or {}), **extra}.items():
+        if isinstance(value, str) and key != "frame":
+            image[key] = value
+    return image
