@@ -238,3 +238,24 @@ def test_read_errors(tmp_path: Path) -> None:
         sn.read(tmp_path / "missing.nii")
     with pytest.raises(ValueError, match="no DICOM series"):
         sn.read(tmp_path)
+
+
+def test_a_missing_library_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No installed reader: the ImportError says what to install; an optional import says the package."""
+    from spatial_ndarray.interop import _common, _io
+
+    monkeypatch.setattr(_io, "_first_available", lambda *modules: None)
+    (tmp_path / "a.mha").write_bytes(b"")
+    with pytest.raises(ImportError, match=r"reading a.mha needs SimpleITK or itk: pip install 'spatial-ndarray\[interop\]'"):
+        sn.read(tmp_path / "a.mha")
+    with pytest.raises(ImportError, match=r"writing b.nii.gz needs nibabel or SimpleITK"):
+        sn.write(image(), tmp_path / "b.nii.gz")
+    with pytest.raises(ImportError, match="this needs not_a_real_package: pip install not_a_real_package"):
+        _common.optional("not_a_real_package", "not_a_real_package")
+
+
+def test_write_read_a_tiff_stack(tmp_path: Path) -> None:
+    stack = image((3, 4, 5), dtype=np.uint16, direction=np.eye(3))
+    sn.write(stack, tmp_path / "s.tif")
+    back = sn.read(tmp_path / "s.tif")
+    assert np.array_equal(back, stack)
