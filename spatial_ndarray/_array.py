@@ -27,6 +27,8 @@ __all__ = ["SpatialArray"]
 
 _ndarray_view = np.ndarray.view
 _ndarray_shape = np.ndarray.shape
+_ndarray_real = np.ndarray.real
+_ndarray_imag = np.ndarray.imag
 _FAST_UFUNCS = frozenset(u for u in ELEMENTWISE_UFUNCS if u.nout == 1)
 _FAST_OPERANDS = frozenset({np.ndarray, float, int, complex, bool})  # exact types: other subclasses may defer
 
@@ -276,6 +278,24 @@ class SpatialArray(np.ndarray):
                     "SpatialArray; use np.asarray(x).reshape(...) for a plain array"
                 )
         _ndarray_shape.__set__(self, value)  # type: ignore[attr-defined]
+
+    @property  # type: ignore[override]
+    def real(self) -> Any:
+        """The real part: a view on the same grid (SA-9.5)."""
+        return self._derived(_ndarray_real.__get__(_ndarray_view(self, np.ndarray)), self._geometry)
+
+    @real.setter
+    def real(self, value: Any) -> None:
+        _ndarray_real.__set__(self, np.asarray(value))
+
+    @property  # type: ignore[override]
+    def imag(self) -> Any:
+        """The imaginary part: a view on the same grid (SA-9.5)."""
+        return self._derived(_ndarray_imag.__get__(_ndarray_view(self, np.ndarray)), self._geometry)
+
+    @imag.setter
+    def imag(self, value: Any) -> None:
+        _ndarray_imag.__set__(self, np.asarray(value))
 
     def resize(self, *new_shape: Any, refcheck: bool = True) -> None:
         """Refused when it would change the spatial shape (the geometry would go stale)."""

@@ -220,3 +220,15 @@ def test_memoized_derivations_repeat_exactly_and_never_leak_between_geometries()
     for _ in range(200):  # more distinct derivations than the memo holds
         a[_ % 3 :]
     assert_positions_kept(a, a[1::2])
+
+
+def test_real_and_imag_are_views_on_the_same_grid() -> None:
+    """SA-9.5: numpy's real/imag are views; they keep the geometry and write through."""
+    a = sn.SpatialArray(np.arange(6.0).reshape(2, 3) * (1 + 2j), origin=[1.0, 2.0], spacing=[0.5, 0.25])
+    for part, values in ((a.real, np.arange(6.0)), (a.imag, 2 * np.arange(6.0))):
+        assert part.geometry == a.geometry and np.shares_memory(part, a)
+        np.testing.assert_array_equal(part, values.reshape(2, 3))
+    a.imag = 0.0
+    a.real[0, 0] = 9.0
+    assert np.asarray(a)[0, 0] == 9.0 and not np.asarray(a).imag.any()
+    assert a[:, 1:].real.geometry == a[:, 1:].geometry
