@@ -15,8 +15,11 @@ from ._array import SpatialArray
 from ._tolerance import Tolerance, get_tolerance, tolerance
 from .errors import GeometryDroppedWarning, GeometryMismatchError, GeometryUndefinedError
 from .geometry import Geometry
+from .resample import resample  # the function, not the module: `sn.resample(image, ...)`
+from .transforms import AffineTransform
 
 __all__ = [
+    "AffineTransform",
     "Geometry",
     "GeometryDroppedWarning",
     "GeometryMismatchError",
@@ -25,6 +28,7 @@ __all__ = [
     "Tolerance",
     "get_tolerance",
     "tolerance",
+    "resample",
     "to_xarray",
     "from_xarray",
     "from_sitk",

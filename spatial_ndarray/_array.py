@@ -286,7 +286,7 @@ class SpatialArray(np.ndarray):
 
     @real.setter
     def real(self, value: Any) -> None:
-        _ndarray_real.__set__(self, np.asarray(value))
+        _ndarray_real.__set__(self, np.asarray(value))  # type: ignore[attr-defined]
 
     @property  # type: ignore[override]
     def imag(self) -> Any:
@@ -295,7 +295,7 @@ class SpatialArray(np.ndarray):
 
     @imag.setter
     def imag(self, value: Any) -> None:
-        _ndarray_imag.__set__(self, np.asarray(value))
+        _ndarray_imag.__set__(self, np.asarray(value))  # type: ignore[attr-defined]
 
     def resize(self, *new_shape: Any, refcheck: bool = True) -> None:
         """Refused when it would change the spatial shape (the geometry would go stale)."""

@@ -394,6 +394,36 @@ class Geometry:
         grid = np.array(np.meshgrid(*low_high, indexing="ij")).reshape(n, -1).T
         return self.index_to_physical(grid)
 
+    def index_map_to(self, source: Geometry, matrix: npt.ArrayLike | None = None, translation: npt.ArrayLike | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """The affine map from this grid's continuous indices to ``source``'s, through ``x -> matrix @ x + translation``.
+
+        With ``k`` an index of this grid and ``x`` its physical position, the
+        source index of ``matrix @ x + translation`` is ``M @ k + b``. This is the
+        one composition resampling needs: output index -> output point -> input
+        point -> input index, as a single affine (no coordinate arrays). For an
+        embedded source (``P > N``) the index is that of the point's projection.
+
+        Returns
+        -------
+        M : ndarray, shape (source N, this N)
+        b : ndarray, shape (source N,)
+
+        Examples
+        --------
+        >>> M, b = Geometry(origin=[10.0], spacing=[2.0]).index_map_to(Geometry(spacing=[0.5]))
+        >>> M.tolist(), b.tolist()
+        ([[4.0]], [20.0])
+        """
+        origin, spacing, direction = self._numpy()
+        source_origin, source_spacing, source_direction = source._numpy()
+        p = origin.shape[0]
+        if source_origin.shape[0] != p:
+            raise ValueError(f"the grids live in different spaces: {p}-D and {source_origin.shape[0]}-D")
+        a = np.eye(p) if matrix is None else np.asarray(matrix, dtype=np.float64)
+        t = np.zeros(p) if translation is None else np.asarray(translation, dtype=np.float64)
+        to_source_index = source_direction.T / source_spacing[:, None]  # (source N, P)
+        return to_source_index @ a @ (direction * spacing), to_source_index @ (a @ origin + t - source_origin)
+
     # -- derivations: each is one rule of SPEC.md --------------------------------
 
     def _derive(

@@ -1,0 +1,158 @@
+"""Affine transforms of physical space, in numpy axis order.
+
+Convention, as in ITK: a *resampling* transform maps **output** physical points to
+**input** physical points. ``x_in = matrix @ (x_out - center) + center + translation``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["AffineTransform"]
+
+
+def _vector(name: str, value: Any, length: int) -> np.ndarray:
+    array = np.asarray(value, dtype=np.float64)
+    if array.shape != (length,) or not np.isfinite(array).all():
+        raise ValueError(f"{name} must be {length} finite numbers, got {value!r}")
+    return array
+
+
+class AffineTransform:
+    """``x -> matrix @ (x - center) + center + translation`` on physical points (numpy axis order).
+
+    Parameters
+    ----------
+    matrix : array_like, shape (P, P)
+        Invertible.
+    translation : array_like, shape (P,), optional
+    center : array_like, shape (P,), optional
+        The fixed point of ``matrix`` (ITK's rotation centre).
+
+    Examples
+    --------
+    >>> t = AffineTransform.from_translation([1.0, 2.0])
+    >>> t.apply([[0.0, 0.0]])
+    array([[1., 2.]])
+    >>> t.inverse().apply(t.apply([[3.0, 4.0]]))
+    array([[3., 4.]])
+    """
+
+    __slots__ = ("matrix", "translation", "center")
+
+    def __init__(self, matrix: npt.ArrayLike, translation: npt.ArrayLike | None = None, center: npt.ArrayLike | None = None) -> None:
+        m = np.asarray(matrix, dtype=np.float64)
+        if m.ndim != 2 or m.shape[0] != m.shape[1] or not np.isfinite(m).all():
+            raise ValueError(f"matrix must be a finite square matrix, got {matrix!r}")
+        if np.linalg.cond(m) > 1e12:
+            raise ValueError(f"matrix must be invertible, got {m.tolist()!r} (singular)")
+        p = m.shape[0]
+        self.matrix = m
+        self.translation = np.zeros(p) if translation is None else _vector("translation", translation, p)
+        self.center = np.zeros(p) if center is None else _vector("center", center, p)
+        for array in (self.matrix, self.translation, self.center):
+            array.flags.writeable = False
+
+    @property
+    def ndim(self) -> int:
+        """``P``, the dimension of the space."""
+        return int(self.matrix.shape[0])
+
+    @property
+    def offset(self) -> np.ndarray:
+        """``b`` in ``x -> matrix @ x + b``."""
+        return self.translation + self.center - self.matrix @ self.center
+
+    def apply(self, points: npt.ArrayLike) -> np.ndarray:
+        """Map physical points ``(..., P)``."""
+        x = np.asarray(points, dtype=np.float64)
+        if x.ndim == 0 or x.shape[-1] != self.ndim:
+            raise ValueError(f"points must have shape (..., {self.ndim}), got {x.shape}")
+        return x @ self.matrix.T + self.offset
+
+    def inverse(self) -> AffineTransform:
+        """The transform undoing this one."""
+        inverse = np.linalg.inv(self.matrix)
+        return AffineTransform(inverse, -inverse @ self.offset)
+
+    def then(self, other: AffineTransform) -> AffineTransform:
+        """The transform applying this one, then ``other``.
+
+        Examples
+        --------
+        >>> AffineTransform.from_translation([1.0]).then(AffineTransform.from_scaling([2.0])).apply([[0.0]])
+        array([[2.]])
+        """
+        if other.ndim != self.ndim:
+            raise ValueError(f"cannot compose a {self.ndim}-D and a {other.ndim}-D transform")
+        return AffineTransform(other.matrix @ self.matrix, other.matrix @ self.offset + other.offset)
+
+    def homogeneous(self) -> np.ndarray:
+        """The ``(P+1, P+1)`` homogeneous matrix."""
+        h = np.eye(self.ndim + 1)
+        h[:-1, :-1] = self.matrix
+        h[:-1, -1] = self.offset
+        return h
+
+    @classmethod
+    def from_homogeneous(cls, matrix: npt.ArrayLike) -> AffineTransform:
+        """From a ``(P+1, P+1)`` homogeneous matrix whose last row is ``[0, ..., 0, 1]``."""
+        h = np.asarray(matrix, dtype=np.float64)
+        if h.ndim != 2 or h.shape[0] != h.shape[1] or not np.allclose(h[-1], np.eye(h.shape[0])[-1]):
+            raise ValueError(f"matrix must be homogeneous with last row [0, ..., 0, 1], got {matrix!r}")
+        return cls(h[:-1, :-1], h[:-1, -1])
+
+    @classmethod
+    def from_translation(cls, shift: npt.ArrayLike) -> AffineTransform:
+        """``x -> x + shift``."""
+        shift = np.asarray(shift, dtype=np.float64)
+        return cls(np.eye(shift.shape[0]), shift)
+
+    @classmethod
+    def from_scaling(cls, factors: npt.ArrayLike, center: npt.ArrayLike | None = None) -> AffineTransform:
+        """``x -> diag(factors) @ (x - center) + center``."""
+        return cls(np.diag(np.asarray(factors, dtype=np.float64)), None, center)
+
+    @classmethod
+    def from_rotation(cls, angle: float, axes: tuple[int, int] = (0, 1), *, ndim: int = 2, center: npt.ArrayLike | None = None) -> AffineTransform:
+        """A rotation by ``angle`` radians in the plane of physical ``axes``, from ``axes[0]`` towards ``axes[1]``.
+
+        Examples
+        --------
+        >>> np.round(AffineTransform.from_rotation(np.pi / 2).apply([[1.0, 0.0]]), 12)
+        array([[0., 1.]])
+        """
+        i, j = axes
+        if i == j or not (0 <= i < ndim and 0 <= j < ndim):
+            raise ValueError(f"axes must be two different axes of a {ndim}-D space, got {axes!r}")
+        m = np.eye(ndim)
+        m[i, i] = m[j, j] = np.cos(angle)
+        m[j, i], m[i, j] = np.sin(angle), -np.sin(angle)
+        return cls(m, None, center)
+
+    @classmethod
+    def from_itk(cls, matrix: npt.ArrayLike, translation: npt.ArrayLike, center: npt.ArrayLike | None = None) -> AffineTransform:
+        """From ITK/SimpleITK's (x, y, z)-order matrix (flat or square), translation and center."""
+        t = np.asarray(translation, dtype=np.float64)
+        p = t.shape[0]
+        m = np.asarray(matrix, dtype=np.float64).reshape(p, p)
+        c = np.zeros(p) if center is None else np.asarray(center, dtype=np.float64)
+        return cls(m[::-1, ::-1], t[::-1], c[::-1])
+
+    @classmethod
+    def from_sitk(cls, transform: Any) -> AffineTransform:
+        """From a SimpleITK transform with a matrix and an offset (Euler, Similarity, Affine, Versor...)."""
+        try:
+            return cls.from_itk(transform.GetMatrix(), transform.GetTranslation(), transform.GetCenter())
+        except AttributeError as error:
+            raise TypeError(f"{type(transform).__name__} has no matrix and translation to convert") from error
+
+    def to_itk(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """ITK (x, y, z)-order matrix, translation and center."""
+        return self.matrix[::-1, ::-1].copy(), self.translation[::-1].copy(), self.center[::-1].copy()
+
+    def __repr__(self) -> str:
+        return f"AffineTransform(matrix={self.matrix.tolist()!r}, translation={self.translation.tolist()!r}, center={self.center.tolist()!r})"

@@ -1,0 +1,143 @@
+"""Transforms and resampling: SimpleITK as the oracle, the border rule, bad input."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import spatial_ndarray as sn
+from spatial_ndarray.resample import resample
+from spatial_ndarray.transforms import AffineTransform
+
+sitk = pytest.importorskip("SimpleITK")
+
+
+def _euler(rng: np.random.Generator, centre: np.ndarray, angle: float = 0.15) -> object:
+    return sitk.Euler3DTransform(centre[::-1].tolist(), *(rng.normal(size=3) * angle), rng.normal(size=3).tolist())
+
+
+def _direction(rng: np.random.Generator) -> np.ndarray:
+    angles = rng.normal(size=3) * 0.3
+    return np.array(sitk.Euler3DTransform([0, 0, 0], *angles, [0, 0, 0]).GetMatrix()).reshape(3, 3)[::-1, ::-1]
+
+
+# -- transforms ------------------------------------------------------------------------------------------------
+
+
+def test_affine_transform_algebra() -> None:
+    rng = np.random.default_rng(0)
+    a = AffineTransform(rng.normal(size=(3, 3)) + 3 * np.eye(3), rng.normal(size=3), rng.normal(size=3))
+    b = AffineTransform.from_rotation(0.4, (0, 2), ndim=3, center=[1.0, 2.0, 3.0])
+    points = rng.normal(size=(5, 3))
+    np.testing.assert_allclose(a.inverse().apply(a.apply(points)), points, atol=1e-12)
+    np.testing.assert_allclose(a.then(b).apply(points), b.apply(a.apply(points)), atol=1e-12)
+    np.testing.assert_allclose(AffineTransform.from_homogeneous(a.homogeneous()).apply(points), a.apply(points), atol=1e-12)
+    np.testing.assert_allclose(b.apply([[1.0, 2.0, 3.0]]), [[1.0, 2.0, 3.0]])  # the centre is fixed
+    np.testing.assert_allclose(AffineTransform.from_scaling([2.0, 3.0]).apply([[1.0, 1.0]]), [[2.0, 3.0]])
+
+
+def test_transforms_from_simpleitk_map_points_as_simpleitk_does() -> None:
+    rng = np.random.default_rng(1)
+    for transform in (_euler(rng, rng.normal(size=3)),
+                      sitk.AffineTransform(list(rng.normal(size=9) + np.eye(3).ravel()), [1.0, 2.0, 3.0], [0.5, 0.0, -1.0])):
+        converted = AffineTransform.from_sitk(transform)
+        for point in rng.normal(size=(4, 3)):
+            np.testing.assert_allclose(converted.apply(point), np.array(transform.TransformPoint(point[::-1].tolist()))[::-1], atol=1e-12)
+
+
+@pytest.mark.parametrize("make, error, pattern", [
+    (lambda: AffineTransform([[1.0, 2.0], [2.0, 4.0]]), ValueError, "matrix must be invertible"),
+    (lambda: AffineTransform([1.0, 2.0]), ValueError, "matrix must be a finite square matrix"),
+    (lambda: AffineTransform(np.eye(2), [1.0, 2.0, 3.0]), ValueError, "translation must be 2 finite numbers"),
+    (lambda: AffineTransform(np.eye(2)).apply([1.0, 2.0, 3.0]), ValueError, r"points must have shape \(\.\.\., 2\)"),
+    (lambda: AffineTransform.from_sitk(object()), TypeError, "no matrix and translation"),
+    (lambda: AffineTransform.from_homogeneous(np.ones((3, 3))), ValueError, "last row"),
+])
+def test_bad_transforms_are_refused(make: object, error: type, pattern: str) -> None:
+    with pytest.raises(error, match=pattern):
+        make()  # type: ignore[operator]
+
+
+# -- resampling against SimpleITK ----------------------------------------------------------------------------------
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("interpolator, sitk_interpolator", [("linear", "sitkLinear"), ("nearest", "sitkNearestNeighbor")])
+def test_resample_agrees_with_simpleitk(seed: int, interpolator: str, sitk_interpolator: str) -> None:
+    """Random oblique grids and Euler transforms: linear within 1e-5 relative, nearest exactly, border included."""
+    rng = np.random.default_rng(seed)
+    image = sn.SpatialArray(rng.random((12, 14, 13)).astype(np.float32), origin=rng.normal(size=3) * 5,
+                            spacing=rng.uniform(0.7, 1.4, 3), direction=_direction(rng))
+    reference = sn.SpatialArray(np.zeros((13, 11, 15), np.float32), origin=image.origin + rng.normal(size=3),
+                                spacing=rng.uniform(0.7, 1.4, 3), direction=_direction(rng))
+    centre = image.index_to_physical((np.array(image.shape) - 1) / 2)
+    euler = _euler(rng, centre)
+    ours = resample(image, reference, transform=AffineTransform.from_sitk(euler), interpolator=interpolator, default_value=-7.0)
+    theirs = sn.from_sitk(sitk.Resample(sn.to_sitk(image), sn.to_sitk(reference), euler,
+                                        getattr(sitk, sitk_interpolator), -7.0, sitk.sitkFloat32))
+    assert ours.geometry.same_space(theirs.geometry)
+    inside = np.asarray(theirs) != -7.0
+    assert inside.sum() > 100 and not inside.all()  # a real overlap, with a border
+    if interpolator == "nearest":
+        np.testing.assert_array_equal(np.asarray(ours), np.asarray(theirs))
+    else:
+        np.testing.assert_allclose(np.asarray(ours), np.asarray(theirs), rtol=1e-5, atol=1e-6)
+
+
+def test_the_border_rule() -> None:
+    """SA-3.1: inside is [-0.5, n - 0.5); the half-voxel band takes the edge value; outside gets the default."""
+    image = sn.SpatialArray(np.array([1.0, 2.0, 3.0, 4.0]), origin=[10.0], spacing=[2.0])
+    positions = np.array([-0.5001, -0.5, -0.25, 0.0, 1.5, 3.25, 3.4999, 3.5])  # continuous indices of the image
+    for k, expected in zip(positions, [-1.0, 1.0, 1.0, 1.0, 2.5, 4.0, 4.0, -1.0]):
+        out = resample(image, size=[1], origin=[10.0 + 2.0 * k], spacing=[1.0], default_value=-1.0)
+        assert out[0] == pytest.approx(expected), k
+        nearest = resample(image, size=[1], origin=[10.0 + 2.0 * k], spacing=[1.0], default_value=-1.0, interpolator="nearest")
+        assert (nearest[0] == -1.0) == (expected == -1.0)
+
+
+def test_one_dimensional_resampling_upsamples_and_masks() -> None:
+    image = sn.SpatialArray(np.array([0.0, 10.0, 20.0]), origin=[0.0], spacing=[1.0])
+    out = resample(image, size=[9], origin=[-1.0], spacing=[0.5], default_value=-1.0)
+    # index -0.5 is inside, 2.5 = n - 0.5 is not (SA-3.1)
+    np.testing.assert_array_equal(np.asarray(out), [-1.0, 0.0, 0.0, 5.0, 10.0, 15.0, 20.0, -1.0, -1.0])
+
+
+def test_identity_threads_components_and_labels() -> None:
+    rng = np.random.default_rng(4)
+    image = sn.SpatialArray(rng.random((9, 10, 11)), origin=[1.0, 2.0, 3.0], spacing=[0.5, 1.0, 2.0], direction=_direction(rng))
+    same = resample(image)
+    np.testing.assert_allclose(np.asarray(same), np.asarray(image), atol=1e-12)
+    assert same.geometry == image.geometry
+    turn = AffineTransform.from_rotation(0.3, (1, 2), ndim=3, center=image.index_to_physical([4, 4.5, 5]))
+    one, two = resample(image, transform=turn, threads=1), resample(image, transform=turn, threads=2)
+    np.testing.assert_array_equal(np.asarray(one), np.asarray(two))
+    vectors = sn.SpatialArray(np.stack([np.asarray(image), 2 * np.asarray(image)], axis=-1), geometry=image.geometry)
+    resampled = resample(vectors, transform=turn)
+    np.testing.assert_allclose(np.asarray(resampled)[..., 1], 2 * np.asarray(one), atol=1e-12)
+    labels = sn.SpatialArray(rng.integers(0, 4, (9, 10, 11)).astype(np.uint8) * 10, geometry=image.geometry)
+    relabelled = resample(labels, transform=turn, interpolator="label")
+    assert relabelled.dtype == np.uint8 and set(np.unique(relabelled)) <= {0, 10, 20, 30}
+
+
+def test_transform_and_inverse_round_trip() -> None:
+    """Whole-voxel shifts through a transform and back return the interior exactly."""
+    image = sn.SpatialArray(np.arange(6.0 * 7 * 8).reshape(6, 7, 8), spacing=[1.0, 2.0, 0.5])
+    shift = AffineTransform.from_translation([2.0, 4.0, -1.0])  # 2, 2 and -2 voxels
+    there = resample(image, transform=shift, interpolator="linear")
+    back = resample(there, transform=shift.inverse(), interpolator="linear")
+    np.testing.assert_array_equal(np.asarray(back)[2:, 2:, :-2], np.asarray(image)[2:, 2:, :-2])
+
+
+@pytest.mark.parametrize("call, error, pattern", [
+    (lambda img: resample(img, interpolator="cubic"), ValueError, "interpolator must be one of"),
+    (lambda img: resample(img, size=[0, 3]), ValueError, "the output grid is empty"),
+    (lambda img: resample(img, size=[3]), ValueError, "size must be 2 non-negative integers"),
+    (lambda img: resample(img, transform=AffineTransform(np.eye(3))), ValueError, "transform is 3-D but the image lives in 2-D"),
+    (lambda img: resample(img, sn.SpatialArray(np.zeros((2, 2, 2)))), ValueError, "the output grid has 3 spatial axes"),
+    (lambda img: resample(img, img, size=[2, 2]), TypeError, "either reference or size"),
+    (lambda img: resample(np.zeros((2, 2))), TypeError, "resample needs a SpatialArray"),
+])
+def test_bad_resampling_input(call: object, error: type, pattern: str) -> None:
+    with pytest.raises(error, match=pattern):
+        call(sn.SpatialArray(np.zeros((4, 5))))  # type: ignore[operator]
