@@ -15,7 +15,9 @@ from ._array import SpatialArray
 from ._tolerance import Tolerance, get_tolerance, tolerance
 from .errors import GeometryDroppedWarning, GeometryMismatchError, GeometryUndefinedError
 from .geometry import Geometry
-from .resample import resample  # the function, not the module: `sn.resample(image, ...)`
+from .filters import distance_transform, gaussian_filter, gradient
+from .pyramid import downsample, pyramid
+from .resample import resample, resample_to_fit, resample_to_spacing  # functions: `sn.resample(image, ...)`
 from .transforms import AffineTransform
 
 __all__ = [
@@ -28,7 +30,14 @@ __all__ = [
     "Tolerance",
     "get_tolerance",
     "tolerance",
+    "distance_transform",
+    "downsample",
+    "gaussian_filter",
+    "gradient",
+    "pyramid",
     "resample",
+    "resample_to_fit",
+    "resample_to_spacing",
     "to_xarray",
     "from_xarray",
     "from_sitk",

@@ -424,6 +424,31 @@ class Geometry:
         to_source_index = source_direction.T / source_spacing[:, None]  # (source N, P)
         return to_source_index @ a @ (direction * spacing), to_source_index @ (a @ origin + t - source_origin)
 
+    @classmethod
+    def covering(cls, points: npt.ArrayLike, spacing: npt.ArrayLike, direction: npt.ArrayLike) -> tuple[Geometry, tuple[int, ...]]:
+        """The smallest grid with this spacing and direction whose extent (SA-3.1) contains every point.
+
+        Returns
+        -------
+        Geometry, tuple of int
+            The grid and its shape.
+
+        Examples
+        --------
+        >>> g, shape = Geometry.covering([[0.0], [9.9]], spacing=[2.0], direction=[[1.0]])
+        >>> g.origin.tolist(), shape
+        ([1.0], (5,))
+        """
+        grid = cls(np.zeros(np.shape(direction)[0]), spacing, direction)  # validates spacing and direction
+        _, s, d = grid._numpy()
+        p = _as_real_array("points", points, 2)
+        if p.shape[1] != d.shape[0]:
+            raise ValueError(f"points must have shape (k, {d.shape[0]}), got {p.shape}")
+        along = p @ d  # coordinates along each axis
+        low, high = along.min(axis=0), along.max(axis=0)
+        shape = tuple(int(max(1, math.ceil((hi - lo) / step - 1e-9))) for lo, hi, step in zip(low, high, s))
+        return cls(d @ (low + 0.5 * s), s, d), shape
+
     # -- derivations: each is one rule of SPEC.md --------------------------------
 
     def _derive(

@@ -141,3 +141,76 @@ def test_transform_and_inverse_round_trip() -> None:
 def test_bad_resampling_input(call: object, error: type, pattern: str) -> None:
     with pytest.raises(error, match=pattern):
         call(sn.SpatialArray(np.zeros((4, 5))))  # type: ignore[operator]
+
+
+# -- fitting, spacing, pyramids, physical filters -----------------------------------------------------------------
+
+from .strategies import array_position  # noqa: E402
+
+
+def test_resample_to_fit_keeps_every_input_voxel() -> None:
+    """Every input voxel's centre, mapped through the inverse transform, lands inside the output grid."""
+    rng = np.random.default_rng(8)
+    image = sn.SpatialArray(rng.random((7, 8, 9)), origin=[1.0, 2.0, 3.0], spacing=[1.0, 0.8, 1.2], direction=_direction(rng))
+    centre = image.index_to_physical((np.array(image.shape) - 1) / 2)
+    turn = AffineTransform.from_sitk(_euler(rng, centre, angle=0.5))
+    fitted = sn.resample_to_fit(image, turn)
+    centres = image.index_to_physical(np.indices(image.shape).reshape(3, -1).T)
+    assert fitted.contains(turn.inverse().apply(centres)).all()
+    # and the resampled values there are the image's (nearest neighbour, at the mapped centres)
+    nearest = sn.resample_to_fit(image, turn, interpolator="nearest")
+    assert np.isin(np.unique(np.asarray(nearest)), np.append(np.asarray(image).ravel(), 0.0)).all()
+
+
+def test_resample_to_spacing_covers_the_same_extent() -> None:
+    image = sn.SpatialArray(np.random.default_rng(2).random((8, 12)), origin=[5.0, -3.0], spacing=[1.0, 0.5])
+    coarse = sn.resample_to_spacing(image, [2.0, 1.5])
+    assert coarse.shape == (4, 4) and coarse.spacing.tolist() == [2.0, 1.5]
+    np.testing.assert_allclose(coarse.geometry.corners(coarse.shape).min(axis=0), image.geometry.corners(image.shape).min(axis=0))
+    with pytest.raises(ValueError, match="spacing must be 2 positive finite numbers"):
+        sn.resample_to_spacing(image, [0.0, 1.0])
+
+
+def test_pyramid_levels_overlay_the_original() -> None:
+    """SA-8.1, SA-8.2: each element of a level sits at the centroid of the block it averages."""
+    image = sn.SpatialArray(np.arange(8.0 * 12).reshape(8, 12), origin=[5.0, -3.0], spacing=[1.0, 0.5],
+                            direction=[[0.6, -0.8], [0.8, 0.6]])
+    levels = sn.pyramid(image, 3)
+    assert [level.shape for level in levels] == [(8, 12), (4, 6), (2, 3)]
+    for depth, level in enumerate(levels[1:], start=1):
+        f = 2 ** depth
+        np.testing.assert_allclose(np.asarray(level), np.asarray(image).reshape(8 // f, f, 12 // f, f).mean(axis=(1, 3)))
+        for k in np.ndindex(*level.shape):
+            block = [array_position(image, (f * k[0] + i, f * k[1] + j)) for i in range(f) for j in range(f)]
+            np.testing.assert_allclose(array_position(level, k), np.mean(block, axis=0), atol=1e-9)
+        np.testing.assert_allclose(level.geometry.corners(level.shape), image.geometry.corners(image.shape), atol=1e-9)
+    smooth = sn.downsample(image, (2, 3), method="gaussian")
+    assert smooth.shape == (4, 4) and smooth.geometry == sn.downsample(image, (2, 3)).geometry
+    with pytest.raises(ValueError, match="factors must be 2 whole numbers"):
+        sn.downsample(image, 1.5)
+    with pytest.raises(ValueError, match="larger than the spatial shape"):
+        sn.downsample(image, 16)
+
+
+def test_physical_unit_filters() -> None:
+    rotated = np.array([[0.6, -0.8], [0.8, 0.6]])
+    image = sn.SpatialArray(np.zeros((9, 9)), spacing=[0.5, 2.0], direction=rotated)
+    ramp_direction = np.array([1.0, 2.0])  # f(x) = a . x, a linear function of the physical position
+    positions = image.index_to_physical(np.indices(image.shape).reshape(2, -1).T)
+    ramp = sn.SpatialArray((positions @ ramp_direction).reshape(image.shape), geometry=image.geometry)
+    grad = sn.gradient(ramp)
+    assert grad.shape == (9, 9, 2) and grad.spatial_ndim == 2
+    np.testing.assert_allclose(np.asarray(grad).reshape(-1, 2), np.broadcast_to(ramp_direction, (81, 2)), atol=1e-9)
+    point = sn.SpatialArray(np.zeros((21, 21)), spacing=[0.5, 1.0])
+    point[10, 10] = 1.0
+    blurred = sn.gaussian_filter(point, 2.0)  # 2 mm: 4 voxels along axis 0, 2 along axis 1
+    profile0, profile1 = np.asarray(blurred)[:, 10], np.asarray(blurred)[10, :]
+    assert profile0[10 + 4] / profile0[10] == pytest.approx(np.exp(-0.5), rel=1e-2)
+    assert profile1[10 + 2] / profile1[10] == pytest.approx(np.exp(-0.5), rel=1e-2)
+    mask = sn.SpatialArray(np.ones((5, 5), dtype=bool), spacing=[2.0, 3.0])
+    mask[0, :] = False
+    assert np.asarray(sn.distance_transform(mask))[:, 2].tolist() == [0.0, 2.0, 4.0, 6.0, 8.0]
+    with pytest.raises(ValueError, match="sigma must be one or 2 finite values"):
+        sn.gaussian_filter(point, [1.0, -1.0])
+    with pytest.raises(ValueError, match="gradient needs a scalar image"):
+        sn.gradient(sn.SpatialArray(np.zeros((3, 3, 2)), spacing=[1.0, 1.0]))
