@@ -85,7 +85,17 @@ def main() -> None:
     print("an xarray selection comes back with its geometry: origin", flipped.origin, "direction", flipped.direction.tolist())
     print("da.spatial reads geometry from coordinates and attrs:", data_array.spatial.spacing)
 
-    step("9. SimpleITK, itk, nibabel and files")
+    step("9. Resampling, pyramids and filters in millimetres")
+    turn = sn.AffineTransform.from_rotation(np.deg2rad(10), (1, 2), ndim=3, center=volume.index_to_physical([20, 32, 32]))
+    fitted = sn.resample_to_fit(volume, turn)  # the transform maps output points to input points
+    print("a 10 degree rotation onto a grid that holds all of it:", volume.shape, "->", fitted.shape)
+    levels = sn.pyramid(volume, 3)
+    print("pyramid:", [level.shape for level in levels], "- level 2 spacing", levels[2].spacing)
+    print("its corners are the original's:", np.allclose(levels[2].geometry.corners(levels[2].shape),
+                                                         volume.geometry.corners(volume.shape)))
+    print("a 2 mm Gaussian is", np.round(2.0 / volume.spacing, 2), "voxels along the axes:", sn.gaussian_filter(volume, 2.0).shape)
+
+    step("10. SimpleITK, itk, nibabel and files")
     try:
         import SimpleITK as sitk
     except ImportError:

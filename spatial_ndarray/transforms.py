@@ -134,6 +134,28 @@ class AffineTransform:
         return cls(m, None, center)
 
     @classmethod
+    def from_euler(cls, angles: npt.ArrayLike, *, center: npt.ArrayLike | None = None, translation: npt.ArrayLike | None = None) -> AffineTransform:
+        """A rigid 3-D transform: rotations by ``angles`` (radians) about physical axes 0, 1 and 2, applied in
+        that order about ``center``, then ``translation``.
+
+        A rotation about axis ``i`` turns the plane of the other two axes, in increasing order.
+
+        Examples
+        --------
+        >>> t = AffineTransform.from_euler([0.0, 0.0, np.pi / 2], translation=[1.0, 0.0, 0.0])
+        >>> np.round(t.apply([[1.0, 0.0, 0.0]]), 12)
+        array([[1., 1., 0.]])
+        """
+        a = np.asarray(angles, dtype=np.float64)
+        if a.shape != (3,) or not np.isfinite(a).all():
+            raise ValueError(f"angles must be 3 finite numbers (radians), got {angles!r}")
+        matrix = np.eye(3)
+        for axis, angle in enumerate(a):
+            plane = tuple(i for i in range(3) if i != axis)
+            matrix = cls.from_rotation(float(angle), plane, ndim=3).matrix @ matrix  # type: ignore[arg-type]
+        return cls(matrix, translation, center)
+
+    @classmethod
     def from_itk(cls, matrix: npt.ArrayLike, translation: npt.ArrayLike, center: npt.ArrayLike | None = None) -> AffineTransform:
         """From ITK/SimpleITK's (x, y, z)-order matrix (flat or square), translation and center."""
         t = np.asarray(translation, dtype=np.float64)
