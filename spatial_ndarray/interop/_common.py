@@ -12,7 +12,7 @@ import numpy as np
 from .._array import SpatialArray
 from ..geometry import Geometry
 
-__all__ = ["EMBEDDING_KEY", "FRAME", "ImageOwner", "from_itk_order", "optional", "to_itk_order"]
+__all__ = ["EMBEDDING_KEY", "FRAME", "ImageOwner", "exported_metadata", "from_itk_order", "optional", "owned_view", "to_itk_order"]
 
 #: The physical frame of images converted from ITK, SimpleITK and (after conversion) nibabel: DICOM's LPS.
 FRAME = "LPS"
@@ -99,6 +99,11 @@ def _orthonormal_complement(direction: np.ndarray) -> np.ndarray:
     q, _ = np.linalg.qr(np.concatenate([direction, np.eye(p)], axis=1))
     complement = q[:, n:p]
     return complement if np.linalg.det(np.concatenate([complement, direction], axis=1)) > 0 else -complement
+
+
+def exported_metadata(array: SpatialArray, extra: dict[str, str]) -> dict[str, str]:
+    """The metadata an ITK image carries: the string entries of ``meta`` (not the frame) and ``extra``."""
+    return {key: value for key, value in {**(array._meta or {}), **extra}.items() if isinstance(value, str) and key != "frame"}
 
 
 def from_itk_order(values: np.ndarray, origin: Any, spacing: Any, direction: Any, meta: dict[str, Any]) -> SpatialArray:

@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .._array import SpatialArray
-from ._common import from_itk_order, optional, owned_view, to_itk_order
+from ._common import exported_metadata, from_itk_order, optional, owned_view, to_itk_order
 
 __all__ = ["from_itk", "to_itk"]
 
@@ -38,7 +38,6 @@ def to_itk(array: SpatialArray, *, singleton: bool = False) -> Any:
     image.SetOrigin([float(v) for v in origin])
     image.SetSpacing([float(v) for v in spacing])
     image.SetDirection(itk.matrix_from_array(np.ascontiguousarray(direction)))
-    for key, value in {**(array._meta or {}), **extra}.items():
-        if isinstance(value, str) and key != "frame":
-            image[key] = value
+    for key, value in exported_metadata(array, extra).items():
+        image[key] = value
     return image

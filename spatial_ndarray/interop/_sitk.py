@@ -7,7 +7,7 @@ from typing import Any
 import numpy as np
 
 from .._array import SpatialArray
-from ._common import from_itk_order, optional, owned_view, to_itk_order
+from ._common import exported_metadata, from_itk_order, optional, owned_view, to_itk_order
 
 __all__ = ["from_sitk", "to_sitk"]
 
@@ -57,7 +57,6 @@ def to_sitk(array: SpatialArray, *, singleton: bool = False) -> Any:
     image.SetOrigin([float(v) for v in origin])
     image.SetSpacing([float(v) for v in spacing])
     image.SetDirection([float(v) for v in direction.ravel()])
-    for key, value in {**(array._meta or {}), **extra}.items():
-        if isinstance(value, str) and key != "frame":
-            image.SetMetaData(key, value)
+    for key, value in exported_metadata(array, extra).items():
+        image.SetMetaData(key, value)
     return image
