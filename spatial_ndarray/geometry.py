@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from ._tolerance import Tolerance, get_tolerance
 
-__all__ = ["Geometry"]
+__all__ = ["Geometry", "inside_columns"]
 
 _Vector = tuple[float, ...]
 
@@ -779,3 +779,34 @@ class Geometry:
             d = d.reshape(o.size, o.size)
         d = _as_real_array("direction", d, 2)
         return cls(o[::-1], s[::-1], d[::-1, ::-1])
+
+
+def inside_columns(step: npt.ArrayLike, offsets: npt.ArrayLike, shape: Sequence[int], columns: int) -> tuple[np.ndarray, np.ndarray]:
+    """The extent rule (SA-3.1) along rows of an affine index map, without per-element indices.
+
+    Row ``r`` visits the continuous indices ``offsets[r] + step * j`` for columns
+    ``j = 0 .. columns - 1``; those inside ``[-0.5, n - 0.5)`` on every axis form one
+    interval of columns, ``[start[r], stop[r])`` (empty when ``stop <= start``). This is
+    `Geometry.contains_index` evaluated a row at a time, for resampling.
+
+    Examples
+    --------
+    >>> inside_columns([0.5], [[-1.0]], [3], 8)
+    (array([1]), array([7]))
+    """
+    step = np.asarray(step, dtype=np.float64)
+    offsets = np.asarray(offsets, dtype=np.float64)
+    start = np.zeros(offsets.shape[0])
+    stop = np.full(offsets.shape[0], float(columns))
+    for axis, length in enumerate(shape):
+        low, high = -0.5 - offsets[:, axis], length - 0.5 - offsets[:, axis]  # low <= step * j < high
+        m = step[axis]
+        if m > 0:
+            start = np.maximum(start, np.ceil(low / m))
+            stop = np.minimum(stop, np.ceil(high / m))
+        elif m < 0:
+            start = np.maximum(start, np.floor(high / m) + 1)
+            stop = np.minimum(stop, np.floor(low / m) + 1)
+        else:
+            stop = np.where((low > 0) | (high <= 0), 0.0, stop)
+    return start.astype(np.intp), np.maximum(stop, start).astype(np.intp)

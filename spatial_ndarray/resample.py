@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._array import SpatialArray
-from .geometry import Geometry
+from .geometry import Geometry, inside_columns
 from .transforms import AffineTransform
 
 __all__ = ["INTERPOLATORS", "resample"]
@@ -61,26 +61,6 @@ def _output_grid(
     if 0 in shape:
         raise ValueError(f"the output grid is empty: size {shape}")
     return geometry, shape
-
-
-def _inside_columns(matrix: np.ndarray, offsets: np.ndarray, lengths: Any, columns: int) -> tuple[np.ndarray, np.ndarray]:
-    """For rows whose input index is ``offsets[r] + matrix[:, -1] * j``, the columns ``[start, stop)`` inside."""
-    step = matrix[:, -1]
-    start = np.zeros(offsets.shape[0])
-    stop = np.full(offsets.shape[0], float(columns))
-    for axis, length in enumerate(lengths):
-        low, high = -0.5 - offsets[:, axis], length - 0.5 - offsets[:, axis]  # low <= step * j < high
-        m = step[axis]
-        if m > 0:
-            start = np.maximum(start, np.ceil(low / m))
-            stop = np.minimum(stop, np.ceil(high / m))
-        elif m < 0:
-            start = np.maximum(start, np.floor(high / m) + 1)
-            stop = np.minimum(stop, np.floor(low / m) + 1)
-        else:
-            outside = (low > 0) | (high <= 0)
-            stop = np.where(outside, 0.0, stop)
-    return start.astype(np.intp), np.maximum(stop, start).astype(np.intp)
 
 
 def resample(
@@ -145,7 +125,7 @@ def resample(
     targets = [output[(...,) + c] for c in np.ndindex(*components)] if components else [output]
     if order > 1:  # spline coefficients once, for every chunk
         planes = [ndimage.spline_filter(p, order=order, mode="nearest", output=np.float64) for p in planes]
-    lengths = source.spatial_ndim and image.shape[:n]
+    lengths = image.shape[:n]
     workers = max(1, threads or os.cpu_count() or 1)
     # a fixed split, whatever the number of threads: the result never depends on it (chunk offsets round alike)
     # (a 1-D output is one row: its chunks would cut the row the inside rule is computed along)
@@ -155,7 +135,7 @@ def resample(
         chunk_offset = offset + matrix[:, 0] * start
         rows = np.indices((stop - start,) + shape[1:-1]).reshape(len(shape) - 1, -1).T if len(shape) > 1 else np.zeros((1, 0))
         row_offsets = chunk_offset + rows @ matrix[:, :-1].T if len(shape) > 1 else chunk_offset[None, :] + 0.0
-        first, last = _inside_columns(matrix, row_offsets, lengths, shape[-1])
+        first, last = inside_columns(matrix[:, -1], row_offsets, lengths, shape[-1])
         columns = np.arange(shape[-1])
         inside = (columns >= first[:, None]) & (columns < last[:, None])
         for plane, target in zip(planes, targets):

@@ -274,3 +274,23 @@ def test_extent_helpers_reject_wrong_shapes() -> None:
         g.contains_index([0, 0, 0], shape=[3, 3])
     with pytest.raises(ValueError, match="shape must have 2 entries"):
         g.corners([3])
+
+
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_the_row_form_of_the_extent_rule_agrees_with_contains_index(data: st.DataObject) -> None:
+    """SA-3.1 is implemented twice (per element, and per row for resampling): they must agree everywhere."""
+    from spatial_ndarray.geometry import inside_columns
+
+    n = data.draw(st.integers(1, 3))
+    shape = data.draw(st.lists(st.integers(1, 6), min_size=n, max_size=n))
+    step = np.array(data.draw(st.lists(st.sampled_from([0.0, 0.25, -0.5, 1.0, 1.5, -1.25]), min_size=n, max_size=n)))
+    offsets = np.array(data.draw(st.lists(st.lists(st.floats(-8, 8).map(lambda v: round(v * 4) / 4), min_size=n, max_size=n), min_size=1, max_size=5)))
+    columns = data.draw(st.integers(1, 12))
+    start, stop = inside_columns(step, offsets, shape, columns)
+    g = sn.Geometry.identity(n)
+    for row, offset in enumerate(offsets):
+        indices = offset + np.outer(np.arange(columns), step)
+        expected = g.contains_index(indices, shape)
+        got = (np.arange(columns) >= start[row]) & (np.arange(columns) < stop[row])
+        assert np.array_equal(got, expected), (offset, step, shape)

@@ -56,8 +56,8 @@ def from_nibabel(image: Any) -> SpatialArray:
         )
     direction, _ = _nearest_orthonormal(direction)
     order = list(range(n))[::-1] + list(range(n, data.ndim))
-    # numpy order: reverse the array axes (i, j, k) -> (k, j, i) and the physical frame (x, y, z) -> (z, y, x)
-    geometry = Geometry(translation[::-1], spacing[::-1], direction[::-1, ::-1])
+    # (i, j, k) axes in an (x, y, z) frame is ITK's order: reverse both into numpy order
+    geometry = Geometry.from_itk(translation, spacing, direction)
     if data.ndim >= 4 and n == 3:
         # NIfTI's 4th dim is time: a leading spatial axis, as SimpleITK reads it (spacing pixdim[4], origin toffset)
         zooms = image.header.get_zooms()
