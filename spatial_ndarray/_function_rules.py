@@ -232,10 +232,23 @@ def stacked(func: Callable[..., Any], core: int) -> Handler:
     those axes; otherwise the maths mixes positions and results are plain.
     """
 
+    parameters = Parameters(func)
+    axis_names = [name for name in ("axis", "axisa", "axisb", "axisc") if name in parameters.positions]
+
     def handler(spatial_cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         arrays = _spatial_arrays(args, spatial_cls) + _spatial_arrays(list(kwargs.values()), spatial_cls)
         if not arrays or any(a.ndim - core < a._geometry.spatial_ndim for a in arrays):
             return _call_plain(func, spatial_cls, args, kwargs)
+        for name in axis_names:  # an axis argument may put the vectors on a spatial axis: that mixes positions
+            value = parameters.get(name, args, kwargs)
+            if value is not None and any(
+                normalize_axis_index(value, a.ndim) < a._geometry.spatial_ndim for a in arrays
+            ):
+                return _call_plain(func, spatial_cls, args, kwargs)
+        loop = arrays[0].ndim - core
+        others = [v for v in list(args) + list(kwargs.values()) if isinstance(v, np.ndarray)]
+        if any(np.ndim(v) - core > loop for v in others):
+            return _call_plain(func, spatial_cls, args, kwargs)  # another operand adds leading stacking axes
         operands = SpatialOperands()
         for position, array in enumerate(arrays):
             operands.add(array, f"array argument {position}")
@@ -286,7 +299,13 @@ def pad(func: Callable[..., Any]) -> Handler:
         # the pad in front of each spatial axis is what the result has more than the input, less the pad behind:
         # read it from numpy's own normalisation of pad_width, for every form numpy accepts
         width = parameters.get("pad_width", args, kwargs)
-        if isinstance(width, (int, np.integer)):
+        if isinstance(width, dict):  # numpy 2: {axis: width or (before, after)}, other axes unpadded
+            before = [0] * n
+            for axis, value in width.items():
+                index = normalize_axis_index(axis, array.ndim)
+                if index < n:
+                    before[index] = int(np.broadcast_to(np.asarray(value), (2,))[0])
+        elif isinstance(width, (int, np.integer)):
             before = [int(width)] * n
         else:
             widths = np.broadcast_to(np.asarray(width), (array.ndim, 2))

@@ -5,8 +5,11 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import math
+import numbers
 from collections.abc import Iterator
 from typing import NamedTuple
+
+import numpy as np
 
 __all__ = ["Tolerance", "get_tolerance", "tolerance"]
 
@@ -48,7 +51,7 @@ def get_tolerance() -> Tolerance:
 def _checked(name: str, value: float | None, current: float) -> float:
     if value is None:
         return current
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
         raise TypeError(f"tolerance {name} must be a real number, got {value!r}")
     if not math.isfinite(value) or value < 0:
         raise ValueError(f"tolerance {name} must be finite and >= 0, got {value!r}")

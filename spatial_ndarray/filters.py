@@ -39,7 +39,10 @@ def gaussian_filter(image: SpatialArray, sigma: npt.ArrayLike, *, mode: str = "n
     image = _spatial(image, "gaussian_filter")
     geometry = image.geometry
     n = geometry.spatial_ndim
-    sigmas = np.broadcast_to(np.asarray(sigma, dtype=np.float64), (n,)) if np.ndim(sigma) <= 1 else None
+    try:
+        sigmas = np.broadcast_to(np.asarray(sigma, dtype=np.float64), (n,))
+    except (TypeError, ValueError):
+        sigmas = None
     if sigmas is None or not np.all(np.isfinite(sigmas)) or np.any(sigmas < 0):
         raise ValueError(f"sigma must be one or {n} finite values >= 0 (physical units), got {sigma!r}")
     in_voxels = list(sigmas / geometry.spacing) + [0.0] * (image.ndim - n)

@@ -27,7 +27,7 @@ import numpy.typing as npt
 
 from ._tolerance import Tolerance, get_tolerance
 
-__all__ = ["Geometry", "inside_columns"]
+__all__ = ["Geometry", "inside_columns", "orthonormal_complement"]
 
 _Vector = tuple[float, ...]
 
@@ -449,6 +449,58 @@ class Geometry:
         shape = tuple(int(max(1, math.ceil((hi - lo) / step - 1e-9))) for lo, hi, step in zip(low, high, s))
         return cls(d @ (low + 0.5 * s), s, d), shape
 
+    @classmethod
+    def from_affine(cls, affine: npt.ArrayLike, *, shear_tolerance: float | None = None) -> Geometry:
+        """The geometry whose `affine` is ``affine`` (``(P+1, N+1)``): origin, spacing and direction from its columns.
+
+        Columns must be orthogonal within ``shear_tolerance`` (default: the direction
+        tolerance in force); within it, the direction is the nearest orthonormal
+        matrix, which absorbs the rounding of affines stored in float32.
+
+        Raises
+        ------
+        ValueError
+            A zero column, or shear: columns that are not orthogonal.
+
+        Examples
+        --------
+        >>> g = Geometry(origin=[1.0, 2.0], spacing=[3.0, 4.0])
+        >>> Geometry.from_affine(g.affine) == g
+        True
+        """
+        a = _as_real_array("affine", affine, 2)
+        p, n = a.shape[0] - 1, a.shape[1] - 1
+        if p < 1 or n < 1 or not np.allclose(a[p], np.eye(n + 1)[n]):
+            raise ValueError(f"affine must be a (P+1, N+1) homogeneous matrix with last row [0, ..., 0, 1], got {a.tolist()!r}")
+        columns = a[:p, :n]
+        spacing = np.linalg.norm(columns, axis=0)
+        if np.any(spacing == 0):
+            raise ValueError(f"affine has a zero column (no spacing): {a.tolist()!r}")
+        direction = columns / spacing
+        tol = get_tolerance().direction if shear_tolerance is None else shear_tolerance
+        deviation = float(np.abs(direction.T @ direction - np.eye(n)).max())
+        if deviation > tol:
+            raise ValueError(
+                f"affine has shear (columns not orthogonal, deviation {deviation:.2g} > {tol:g}): an orthonormal "
+                f"direction cannot represent it. affine={a.tolist()!r}"
+            )
+        u, _, vt = np.linalg.svd(direction, full_matrices=False)  # the nearest orthonormal matrix
+        return cls(a[:p, n], spacing, u @ vt)
+
+    def start_coordinates(self) -> np.ndarray:
+        """The coordinate of element ``(0, ..., 0)`` along each axis, as coordinate-based formats write it.
+
+        ``origin`` itself when ``P == N`` (itk's xarray convention); for an embedded
+        geometry, the origin's offset along each axis, ``direction.T @ origin``.
+
+        Examples
+        --------
+        >>> Geometry(origin=[0.0, 0.0, 5.0], spacing=[1.0, 1.0], direction=np.eye(3)[:, :2]).start_coordinates()
+        array([0., 0.])
+        """
+        origin, _, direction = self._numpy()
+        return origin.copy() if direction.shape[0] == direction.shape[1] else direction.T @ origin
+
     # -- derivations: each is one rule of SPEC.md --------------------------------
 
     def _derive(
@@ -810,3 +862,26 @@ def inside_columns(step: npt.ArrayLike, offsets: npt.ArrayLike, shape: Sequence[
         else:
             stop = np.where((low > 0) | (high <= 0), 0.0, stop)
     return start.astype(np.intp), np.maximum(stop, start).astype(np.intp)
+
+
+def orthonormal_complement(direction: npt.ArrayLike) -> np.ndarray:
+    """Columns completing the orthonormal ``(P, N)`` direction to a right-handed ``P x P`` basis (``[complement, direction]``).
+
+    A square direction is already a basis: the complement is empty.
+
+    Examples
+    --------
+    >>> orthonormal_complement(np.eye(3)[:, 1:]).tolist()
+    [[1.0], [0.0], [0.0]]
+    """
+    d = _as_real_array("direction", direction, 2)
+    p, n = d.shape
+    if p == n:
+        return np.zeros((p, 0))  # already a basis: nothing to complete
+    q, _ = np.linalg.qr(np.concatenate([d, np.eye(p)], axis=1))
+    complement = q[:, n:p]
+    complement = complement - d @ (d.T @ complement)  # exactly orthogonal to the given columns
+    complement, _ = np.linalg.qr(complement)
+    if np.linalg.det(np.concatenate([complement, d], axis=1)) < 0:
+        complement[:, 0] = -complement[:, 0]
+    return np.where(np.abs(complement) < 1e-15, 0.0, complement) + 0.0

@@ -19,10 +19,14 @@ __all__ = ["downsample", "pyramid"]
 
 def _factors(image: SpatialArray, factors: Any) -> list[int]:
     n = image.geometry.spatial_ndim
-    values = [int(factors)] * n if np.ndim(factors) == 0 else [int(f) for f in factors]
-    if len(values) != n or any(f < 1 for f in values) or np.any(np.asarray(factors) != np.asarray(values)):
-        raise ValueError(f"factors must be {n} whole numbers >= 1 (one per spatial axis), got {factors!r}")
-    return values
+    problem = ValueError(f"factors must be {n} whole numbers >= 1 (one per spatial axis), got {factors!r}")
+    try:
+        given = np.broadcast_to(np.asarray(factors, dtype=np.float64), (n,))
+    except (TypeError, ValueError):
+        raise problem from None
+    if np.any(given < 1) or np.any(given != np.round(given)):
+        raise problem
+    return [int(f) for f in given]
 
 
 def downsample(image: SpatialArray, factors: npt.ArrayLike, *, method: str = "mean") -> SpatialArray:
@@ -58,7 +62,7 @@ def downsample(image: SpatialArray, factors: npt.ArrayLike, *, method: str = "me
     # the block mean as a reduction over split axes: numpy's values, the binning rule's geometry
     blocks = np.asarray(cropped).reshape(sum(((m, k) for m, k in zip(kept, f)), ()) + cropped.shape[n:])
     means = blocks.mean(axis=tuple(range(1, 2 * n, 2)))
-    geometry = cropped.geometry.sliced([(k - 1) / 2 for k in f], [float(k) for k in f], None)  # SA-8.1, SA-8.2
+    geometry = cropped.geometry.binned(range(n), f, keepdims=True)  # each block binned (SA-8.1, SA-8.2)
     return SpatialArray(means.astype(np.result_type(image.dtype, np.float32)), geometry=geometry, meta=image._meta)
 
 
@@ -70,8 +74,8 @@ def pyramid(image: SpatialArray, levels: int, *, factor: int = 2, method: str = 
     >>> [level.shape for level in pyramid(SpatialArray(np.zeros((8, 8))), 3)]
     [(8, 8), (4, 4), (2, 2)]
     """
-    if levels < 1:
-        raise ValueError(f"levels must be >= 1, got {levels!r}")
+    if isinstance(levels, bool) or not isinstance(levels, (int, np.integer)) or levels < 1:
+        raise ValueError(f"levels must be a whole number >= 1, got {levels!r}")
     result = [image]
     for _ in range(levels - 1):
         result.append(downsample(result[-1], factor, method=method))

@@ -14,8 +14,16 @@ import numpy.typing as npt
 __all__ = ["AffineTransform"]
 
 
+def _real(name: str, value: Any) -> np.ndarray:
+    """``value`` as float64, or a TypeError naming the argument."""
+    try:
+        return np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be real numbers, got {value!r}") from None
+
+
 def _vector(name: str, value: Any, length: int) -> np.ndarray:
-    array = np.asarray(value, dtype=np.float64)
+    array = _real(name, value)
     if array.shape != (length,) or not np.isfinite(array).all():
         raise ValueError(f"{name} must be {length} finite numbers, got {value!r}")
     return array
@@ -44,7 +52,7 @@ class AffineTransform:
     __slots__ = ("matrix", "translation", "center")
 
     def __init__(self, matrix: npt.ArrayLike, translation: npt.ArrayLike | None = None, center: npt.ArrayLike | None = None) -> None:
-        m = np.asarray(matrix, dtype=np.float64)
+        m = _real("matrix", matrix)
         if m.ndim != 2 or m.shape[0] != m.shape[1] or not np.isfinite(m).all():
             raise ValueError(f"matrix must be a finite square matrix, got {matrix!r}")
         if np.linalg.cond(m) > 1e12:
@@ -68,7 +76,7 @@ class AffineTransform:
 
     def apply(self, points: npt.ArrayLike) -> np.ndarray:
         """Map physical points ``(..., P)``."""
-        x = np.asarray(points, dtype=np.float64)
+        x = _real("points", points)
         if x.ndim == 0 or x.shape[-1] != self.ndim:
             raise ValueError(f"points must have shape (..., {self.ndim}), got {x.shape}")
         return x @ self.matrix.T + self.offset
@@ -100,7 +108,7 @@ class AffineTransform:
     @classmethod
     def from_homogeneous(cls, matrix: npt.ArrayLike) -> AffineTransform:
         """From a ``(P+1, P+1)`` homogeneous matrix whose last row is ``[0, ..., 0, 1]``."""
-        h = np.asarray(matrix, dtype=np.float64)
+        h = _real("matrix", matrix)
         if h.ndim != 2 or h.shape[0] != h.shape[1] or not np.allclose(h[-1], np.eye(h.shape[0])[-1]):
             raise ValueError(f"matrix must be homogeneous with last row [0, ..., 0, 1], got {matrix!r}")
         return cls(h[:-1, :-1], h[:-1, -1])
@@ -108,13 +116,18 @@ class AffineTransform:
     @classmethod
     def from_translation(cls, shift: npt.ArrayLike) -> AffineTransform:
         """``x -> x + shift``."""
-        shift = np.asarray(shift, dtype=np.float64)
+        shift = _real("shift", shift)
+        if shift.ndim != 1:
+            raise ValueError(f"shift must be a vector, got {shift.tolist()!r}")
         return cls(np.eye(shift.shape[0]), shift)
 
     @classmethod
     def from_scaling(cls, factors: npt.ArrayLike, center: npt.ArrayLike | None = None) -> AffineTransform:
         """``x -> diag(factors) @ (x - center) + center``."""
-        return cls(np.diag(np.asarray(factors, dtype=np.float64)), None, center)
+        scale = _real("factors", factors)
+        if scale.ndim != 1:
+            raise ValueError(f"factors must be a vector, got {scale.tolist()!r}")
+        return cls(np.diag(scale), None, center)
 
     @classmethod
     def from_rotation(cls, angle: float, axes: tuple[int, int] = (0, 1), *, ndim: int = 2, center: npt.ArrayLike | None = None) -> AffineTransform:
@@ -146,7 +159,7 @@ class AffineTransform:
         >>> np.round(t.apply([[1.0, 0.0, 0.0]]), 12)
         array([[1., 1., 0.]])
         """
-        a = np.asarray(angles, dtype=np.float64)
+        a = _real("angles", angles)
         if a.shape != (3,) or not np.isfinite(a).all():
             raise ValueError(f"angles must be 3 finite numbers (radians), got {angles!r}")
         matrix = np.eye(3)
@@ -158,10 +171,13 @@ class AffineTransform:
     @classmethod
     def from_itk(cls, matrix: npt.ArrayLike, translation: npt.ArrayLike, center: npt.ArrayLike | None = None) -> AffineTransform:
         """From ITK/SimpleITK's (x, y, z)-order matrix (flat or square), translation and center."""
-        t = np.asarray(translation, dtype=np.float64)
-        p = t.shape[0]
-        m = np.asarray(matrix, dtype=np.float64).reshape(p, p)
-        c = np.zeros(p) if center is None else np.asarray(center, dtype=np.float64)
+        t = _real("translation", translation)
+        p = t.shape[0] if t.ndim == 1 else 0
+        m = _real("matrix", matrix)
+        if p == 0 or m.size != p * p:
+            raise ValueError(f"matrix must have {p} x {p} entries for a {p}-D translation, got {m.tolist()!r}")
+        m = m.reshape(p, p)
+        c = np.zeros(p) if center is None else _real("center", center)
         return cls(m[::-1, ::-1], t[::-1], c[::-1])
 
     @classmethod

@@ -93,7 +93,7 @@ def to_xarray(
     if units is None and image._meta is not None:
         units = image._meta.get("spatial_units")
     origin, spacing, direction = geometry.origin, geometry.spacing, geometry.direction
-    starts = origin if p == n else direction.T @ origin  # an embedded slice: offsets along its own axes
+    starts = geometry.start_coordinates()
     coords: dict[Hashable, Any] = {}
     for axis, dim in enumerate(dims[:n]):
         coordinate_attrs = {"long_name": f"{dim} position"} | ({"units": units} if units else {})
@@ -144,7 +144,10 @@ def _attr_vector(attrs: dict[Hashable, Any], key: str, length: int | None) -> np
     value = attrs.get(key)
     if value is None:
         return None
-    array = np.asarray(value, dtype=np.float64)
+    try:
+        array = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError(f"attrs[{key!r}] must hold real numbers, got {value!r}") from None
     if array.ndim != 1 or (length is not None and array.shape[0] != length):
         raise ValueError(f"attrs[{key!r}] must be a vector of {length} entries, got {value!r}")
     return array
@@ -179,7 +182,10 @@ def geometry_of(data_array: xr.DataArray, spatial_dims: Sequence[str] | None = N
     exact_spacing = _attr_vector(attrs, "spacing", n)
     direction = attrs.get("direction")
     if direction is not None:
-        direction = np.asarray(direction, dtype=np.float64)
+        try:
+            direction = np.asarray(direction, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise ValueError(f"attrs['direction'] must hold real numbers, got {attrs['direction']!r}") from None
         p = exact_origin.shape[0] if exact_origin is not None else n
         if direction.shape != (p, n):
             raise ValueError(
@@ -215,7 +221,7 @@ def geometry_of(data_array: xr.DataArray, spatial_dims: Sequence[str] | None = N
         # index (start - written start) / spacing of that geometry, and the step ratio scales (a negative one
         # flips) each axis. Exact to the bit when nothing changed.
         exact = Geometry(exact_origin, exact_spacing, direction)
-        written = exact_origin if p == n else direction.T @ exact_origin
+        written = exact.start_coordinates()
         offsets = [0.0] * n
         factors = [1.0] * n
         for i in range(n):

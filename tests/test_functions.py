@@ -276,10 +276,16 @@ CASES: list[Case] = [
     Case(L.vecdot, lambda x: L.vecdot(x, x), "grid"),
     Case(np.cross, lambda x: np.cross(x, x + 1), "grid"),
     Case(np.cross, lambda x: np.cross(x[:3, :3, 0], x[:3, :3, 1]), "plain"),
+    Case(np.cross, lambda x: np.cross(x[:3], x[:3] + 1, axis=0), "plain"),  # vectors along a spatial axis
+    Case(np.cross, lambda x: np.cross(x[:3], x[:3] + 1, axisa=0, axisb=0, axisc=0), "plain"),
+    Case(L.vecdot, lambda x: L.vecdot(x, x, axis=0), "plain"),
+    Case(L.vecdot, lambda x: L.vecdot(x, np.ones((2,) + x.shape)), "plain"),  # a leading stacking axis
+    Case(L.det, lambda x: L.det(_matrices(x) + np.zeros((2, 1, 1, 1, 1))), "plain"),
     # rules of their own
     Case(np.pad, lambda x: np.pad(x, ((1, 2), (0, 1), (0, 0)), constant_values=-1), "oracle", _pad_oracle((1, 0))),
     Case(np.pad, lambda x: np.pad(x, 2, mode="reflect"), "oracle", _pad_oracle((2, 2))),
     Case(np.pad, lambda x: np.pad(x, ((0, 0), (3, 0), (1, 1)), mode="edge"), "oracle", _pad_oracle((0, 3))),
+    Case(np.pad, lambda x: np.pad(x, {1: (2, 1), -1: 1}), "oracle", _pad_oracle((0, 2))),  # numpy 2's dict form
     Case(np.diff, lambda x: np.diff(x, axis=0), "oracle", _diff_oracle(0, 1)),
     Case(np.diff, lambda x: np.diff(x, n=2, axis=1), "oracle", _diff_oracle(1, 2)),
     Case(np.diff, lambda x: np.diff(x, axis=0, prepend=0.0), "oracle", _diff_oracle(0, 1, before=1)),

@@ -79,6 +79,8 @@ def test_other_bad_constructor_arguments() -> None:
         sn.SpatialArray(np.zeros(3), spacing=[1.0], geometry=sn.Geometry.identity(1))
     with pytest.raises(ValueError, match="spacing has 3 entries but the data has only 2 axes"):
         sn.SpatialArray(np.zeros((2, 2)), geometry=sn.Geometry.identity(3))
+    with sn.tolerance(coordinate=np.float32(1e-3), direction=np.int64(0)) as tol:  # numpy scalars are numbers
+        assert tol == sn.Tolerance(float(np.float32(1e-3)), 0.0)
     with pytest.raises(TypeError, match="tolerance coordinate must be a real number"):
         with sn.tolerance(coordinate="big"):  # type: ignore[arg-type]
             pass
@@ -294,3 +296,47 @@ def test_the_row_form_of_the_extent_rule_agrees_with_contains_index(data: st.Dat
         expected = g.contains_index(indices, shape)
         got = (np.arange(columns) >= start[row]) & (np.arange(columns) < stop[row])
         assert np.array_equal(got, expected), (offset, step, shape)
+
+
+@settings(max_examples=100, deadline=None)
+@given(geometry=geometries(3), index=hnp.arrays(np.float64, (4, 3), elements=st.floats(-5, 5)))
+def test_from_affine_reads_back_any_geometry(geometry: sn.Geometry, index: np.ndarray) -> None:
+    """The affine maps [k, 1] to [p, 1]; from_affine recovers a geometry that places every index there."""
+    n = geometry.spatial_ndim
+    affine = geometry.affine
+    points = (affine @ np.concatenate([index[:, :n], np.ones((4, 1))], axis=1).T).T[:, :-1]
+    back = sn.Geometry.from_affine(affine)
+    for k, p in zip(index[:, :n], points):
+        np.testing.assert_allclose(position(back.origin, back.spacing, back.direction, k), p, atol=1e-9)
+    assert back.mismatch(geometry, sn.Tolerance(1e-12, 1e-12)) is None
+
+
+def test_from_affine_refuses_shear_and_bad_matrices() -> None:
+    sheared = np.array([[1.0, 0.3, 0.0], [0.0, 1.0, 0.0], [0.0, 0.0, 1.0]])
+    with pytest.raises(ValueError, match="affine has shear"):
+        sn.Geometry.from_affine(sheared)
+    with pytest.raises(ValueError, match="affine has a zero column"):
+        sn.Geometry.from_affine(np.diag([1.0, 0.0, 1.0]))
+    with pytest.raises(ValueError, match="last row"):
+        sn.Geometry.from_affine(np.ones((3, 3)))
+
+
+@settings(max_examples=50, deadline=None)
+@given(geometry=geometries(2))
+def test_orthonormal_complement_completes_a_right_handed_basis(geometry: sn.Geometry) -> None:
+    from spatial_ndarray.geometry import orthonormal_complement
+
+    d = geometry.direction
+    complement = orthonormal_complement(d)
+    assert complement.shape == (d.shape[0], d.shape[0] - d.shape[1])
+    if complement.shape[1]:  # an embedded direction: completed to a right-handed orthonormal basis
+        basis = np.concatenate([complement, d], axis=1)
+        np.testing.assert_allclose(basis.T @ basis, np.eye(d.shape[0]), atol=1e-12)
+        assert np.linalg.det(basis) > 0
+
+
+def test_start_coordinates_are_the_first_elements_coordinates() -> None:
+    square = sn.Geometry(origin=[1.0, 2.0], spacing=[3.0, 4.0], direction=[[0.6, -0.8], [0.8, 0.6]])
+    assert square.start_coordinates().tolist() == [1.0, 2.0]  # itk's convention: origin components
+    plane = sn.Geometry(origin=[0.0, 3.0, 5.0], spacing=[1.0, 1.0], direction=[[0.0, 0.0], [0.6, -0.8], [0.8, 0.6]])
+    np.testing.assert_allclose(plane.start_coordinates(), [0.6 * 3 + 0.8 * 5, -0.8 * 3 + 0.6 * 5])  # along each axis

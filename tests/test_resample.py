@@ -259,3 +259,18 @@ def test_embedded_slices_and_four_dimensions() -> None:
     assert finer.geometry.physical_ndim == 3
     movie = sn.SpatialArray(np.random.default_rng(7).random((3, 4, 5, 6)), spacing=[10.0, 1.0, 1.0, 1.0])
     np.testing.assert_allclose(np.asarray(resample(movie)), np.asarray(movie), atol=1e-12)
+
+
+@pytest.mark.parametrize("call, error, pattern", [
+    (lambda: AffineTransform([["a", "b"], ["c", "d"]]), TypeError, "matrix must be real numbers"),
+    (lambda: AffineTransform(np.eye(2), ["x", 0.0]), TypeError, "translation must be real numbers"),
+    (lambda: AffineTransform.from_euler("abc"), TypeError, "angles must be real numbers"),
+    (lambda: AffineTransform.from_translation([[1.0]]), ValueError, "shift must be a vector"),
+    (lambda: AffineTransform.from_itk([1, 0, 0], [0, 0]), ValueError, "matrix must have 2 x 2 entries"),
+    (lambda: sn.gaussian_filter(sn.SpatialArray(np.zeros((4, 4))), "wide"), ValueError, "sigma must be one or 2 finite values"),
+    (lambda: sn.downsample(sn.SpatialArray(np.zeros((4, 4))), [2, "a"]), ValueError, "factors must be 2 whole numbers"),
+    (lambda: sn.pyramid(sn.SpatialArray(np.zeros((4, 4))), "3"), ValueError, "levels must be a whole number"),
+])
+def test_bad_arguments_are_named(call: object, error: type, pattern: str) -> None:
+    with pytest.raises(error, match=pattern):
+        call()  # type: ignore[operator]

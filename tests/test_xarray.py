@@ -158,6 +158,8 @@ def test_custom_dims() -> None:
     (lambda: xr.DataArray(np.zeros((2, 2)), dims=("y", "x"), attrs={"direction": np.eye(3)}), ValueError, r"attrs\['direction'\] must have shape \(2, 2\)"),
     (lambda: xr.DataArray(np.zeros((2, 2)), dims=("c", "c2")), ValueError, "neither spatial"),
     (lambda: np.zeros(3), TypeError, "from_xarray needs an xarray.DataArray"),
+    (lambda: xr.DataArray(np.zeros((2, 2)), dims=("y", "x"), attrs={"origin": "abc", "spacing": [1, 1]}), ValueError, r"attrs\['origin'\] must hold real numbers"),
+    (lambda: xr.DataArray(np.zeros((2, 2)), dims=("y", "x"), attrs={"direction": "abc"}), ValueError, r"attrs\['direction'\] must hold real numbers"),
 ])
 def test_bad_data_arrays_are_refused_naming_the_problem(make: Any, error: type, pattern: str) -> None:
     with pytest.raises(error, match=pattern):

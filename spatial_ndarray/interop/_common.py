@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from .._array import SpatialArray
-from ..geometry import Geometry
+from ..geometry import Geometry, orthonormal_complement
 
 __all__ = ["EMBEDDING_KEY", "FRAME", "ImageOwner", "exported_metadata", "from_itk_order", "optional", "owned_view", "to_itk_order"]
 
@@ -74,7 +74,7 @@ def to_itk_order(array: SpatialArray, *, singleton: bool) -> tuple[np.ndarray, t
         direction = geometry.direction
         constant = [r for r in range(p) if np.allclose(direction[r], 0.0, atol=1e-12)]
         if singleton:
-            completion = _orthonormal_complement(direction)
+            completion = orthonormal_complement(direction)
             full = np.concatenate([completion, direction], axis=1)
             values = values.reshape((1,) * (p - n) + values.shape)
             geometry = Geometry(geometry.origin, np.concatenate([np.ones(p - n), geometry.spacing]), full)
@@ -92,13 +92,6 @@ def to_itk_order(array: SpatialArray, *, singleton: bool) -> tuple[np.ndarray, t
             )
     origin, spacing, direction = geometry.to_itk()
     return values, (origin, spacing, direction), components == 1, extra
-
-
-def _orthonormal_complement(direction: np.ndarray) -> np.ndarray:
-    p, n = direction.shape
-    q, _ = np.linalg.qr(np.concatenate([direction, np.eye(p)], axis=1))
-    complement = q[:, n:p]
-    return complement if np.linalg.det(np.concatenate([complement, direction], axis=1)) > 0 else -complement
 
 
 def exported_metadata(array: SpatialArray, extra: dict[str, str]) -> dict[str, str]:

@@ -15,7 +15,7 @@ import numpy as np
 
 from .._array import SpatialArray
 from .._tolerance import get_tolerance
-from ..geometry import Geometry
+from ..geometry import Geometry, orthonormal_complement
 from ._common import FRAME, optional
 
 __all__ = ["from_nibabel", "to_nibabel"]
@@ -42,22 +42,18 @@ def from_nibabel(image: Any) -> SpatialArray:
     data = np.asanyarray(image.dataobj)
     n = min(data.ndim, 3)
     affine = np.asarray(image.affine, dtype=np.float64)
-    columns = affine[:3, :n] * _RAS_TO_LPS[:, None]
-    translation = affine[:3, 3] * _RAS_TO_LPS
-    spacing = np.linalg.norm(columns, axis=0)
-    if np.any(spacing == 0):
-        raise ValueError(f"the affine has a zero column (no spacing): {affine.tolist()}")
-    direction = columns / spacing
-    deviation = float(np.abs(direction.T @ direction - np.eye(n)).max())
-    if deviation > max(get_tolerance().direction, 1e-5):  # NIfTI stores affines in float32
-        raise ValueError(
-            f"the affine has shear (columns not orthogonal, deviation {deviation:.2g}): an orthonormal direction "
-            f"cannot represent it; resample the image first. affine={affine.tolist()}"
-        )
-    direction, _ = _nearest_orthonormal(direction)
+    lps = np.zeros((4, n + 1))
+    lps[:3, :n] = affine[:3, :n] * _RAS_TO_LPS[:, None]
+    lps[:3, n] = affine[:3, 3] * _RAS_TO_LPS
+    lps[3, n] = 1.0
+    # (i, j, k) axes in an (x, y, z) frame, as ITK orders them; NIfTI stores affines in float32
+    try:
+        in_itk_order = Geometry.from_affine(lps, shear_tolerance=max(get_tolerance().direction, 1e-5))
+    except ValueError as error:
+        reason = str(error).split(". affine=")[0]
+        raise ValueError(f"the image's {reason}; resample it first. Its affine (RAS): {affine.tolist()!r}") from None
     order = list(range(n))[::-1] + list(range(n, data.ndim))
-    # (i, j, k) axes in an (x, y, z) frame is ITK's order: reverse both into numpy order
-    geometry = Geometry.from_itk(translation, spacing, direction)
+    geometry = Geometry.from_itk(in_itk_order.origin, in_itk_order.spacing, in_itk_order.direction)  # numpy order
     if data.ndim >= 4 and n == 3:
         # NIfTI's 4th dim is time: a leading spatial axis, as SimpleITK reads it (spacing pixdim[4], origin toffset)
         zooms = image.header.get_zooms()
@@ -69,13 +65,6 @@ def from_nibabel(image: Any) -> SpatialArray:
         geometry = Geometry(np.concatenate([[offset], geometry.origin]), np.concatenate([[step], geometry.spacing]), time_direction)
         order = [3] + order[:3] + list(range(4, data.ndim))
     return SpatialArray(data.transpose(order), geometry=geometry, meta={"frame": FRAME})
-
-
-def _nearest_orthonormal(matrix: np.ndarray) -> tuple[np.ndarray, float]:
-    """The orthonormal matrix nearest ``matrix`` (polar decomposition): removes float32 storage error."""
-    u, _, vt = np.linalg.svd(matrix, full_matrices=False)
-    nearest = u @ vt
-    return nearest, float(np.abs(nearest - matrix).max())
 
 
 def to_nibabel(array: SpatialArray) -> Any:
@@ -114,9 +103,8 @@ def to_nibabel(array: SpatialArray) -> Any:
     columns = (direction[::-1, ::-1] * geometry.spacing[::-1]) * _RAS_TO_LPS[:, None]
     affine = np.eye(4)
     affine[:3, :n] = columns
-    if n < 3:
-        unit = np.linalg.qr(np.concatenate([columns / geometry.spacing[::-1], np.eye(3)], axis=1))[0][:, n:3]
-        affine[:3, n:3] = unit
+    if n < 3:  # NIfTI wants a full 3-D affine: complete the plane's axes with unit normals
+        affine[:3, n:3] = orthonormal_complement(columns / geometry.spacing[::-1])
     affine[:3, 3] = origin[::-1] * _RAS_TO_LPS
     order = list(range(n))[::-1] + list(range(n, values.ndim))
     image = nib.Nifti1Image(np.ascontiguousarray(values.transpose(order)), affine)
