@@ -329,6 +329,7 @@ def test_rounded_dicom_orientation_follows_the_reader_rule(tmp_path: Path) -> No
 
 
 def test_ome_tiff_sizes_units_origin_round_trip(tmp_path: Path) -> None:
+    """SA-17.5: OME-XML sizes, units and the first plane's position come back exactly; channels are components."""
     original = sn.SpatialArray(values((3, 4, 5, 2)), origin=[4.0, 1.5, -2.25], spacing=[2.0, 0.325, 0.325],
                                meta={"units": ("µm", "µm", "µm")})
     sn.write(original, tmp_path / "cells.ome.tif")
@@ -355,6 +356,7 @@ def test_ome_tiff_written_by_tifffile_and_imagej_tiff(tmp_path: Path) -> None:
 
 
 def test_a_tiff_without_sizes_warns(tmp_path: Path) -> None:
+    """SA-17.5: spacing 1 and a warning naming the axes without a size."""
     tifffile.imwrite(tmp_path / "plain.tif", values((4, 5)))
     with pytest.warns(UserWarning, match="plain.tif has no physical size for axis Y, X: spacing 1"):
         back = sn.read(tmp_path / "plain.tif")
