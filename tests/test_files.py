@@ -404,3 +404,16 @@ def test_two_series_with_one_description_are_picked_by_uid(tmp_path: Path) -> No
     with pytest.raises(ValueError, match=r"2 series in .* have description 'same': pick one by UID: UID '1.2.3.7.1'"):
         sn.read(tmp_path, series="same")
     assert sn.read(tmp_path, series="1.2.3.7.2").shape == (3, 3, 4)
+
+
+def test_the_itk_fallback_writes_and_refuses_alike(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without SimpleITK, itk writes (and names an unknown extension the same way)."""
+    from spatial_ndarray.interop import _io
+
+    monkeypatch.setattr(_io, "_first_available", lambda *modules: "itk")
+    image = sn.SpatialArray(values((3, 4)), origin=[1.0, 2.0], spacing=[0.5, 0.25])
+    sn.write(image, tmp_path / "a.mha")
+    back = sn.read(tmp_path / "a.mha")
+    assert np.array_equal(back, image) and back.geometry == image.geometry
+    with pytest.raises(ValueError, match="no image format is known for the extension of a.xyz"):
+        sn.write(image, tmp_path / "a.xyz")
