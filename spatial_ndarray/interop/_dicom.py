@@ -139,18 +139,23 @@ def read_dicom_series(directory: Path, series: str | None) -> SpatialArray:
     if not found:
         raise ValueError(f"no DICOM series in directory {directory}")
     chosen = _choose(found, series, directory)
-    headers = [chosen.header] + [_header(sitk, f) for f in chosen.files[1:]]
-    positions = [_vector(_tag(h, "0020|0032")) for h in headers]
-    orientation = _vector(_tag(chosen.header, "0020|0037"))
     name = f"DICOM series {chosen.uid!r} in {directory}"
+    reader.SetFileNames(chosen.files)
+    reader.MetaDataDictionaryArrayUpdateOn()  # every slice's tags, read once with the pixels
+    image = reader.Execute()
+
+    def slice_tag(index: int, tag: str) -> str | None:
+        return reader.GetMetaData(index, tag).strip() if reader.HasMetaDataKey(index, tag) else None
+
+    positions = [_vector(slice_tag(i, "0020|0032")) for i in range(len(chosen.files))]
+    orientation = _vector(_tag(chosen.header, "0020|0037"))
     record: dict[str, Any] = {}
     if orientation is not None and orientation.size == 6:
         # GDCM orthonormalises the cosines itself; the readers' rule (SA-17.1) judges the header's own
         _, record = accepted_direction(orientation.reshape(2, 3).T, name)
         if all(p is not None and p.size == 3 for p in positions):
             check_slices(np.array(positions), orientation, name)
-    reader.SetFileNames(chosen.files)
-    array = read_sitk(reader.Execute(), view=False, source=name)
+    array = read_sitk(image, view=False, source=name)
     meta = array.meta
     meta.update(record)
     for keyword, tag in DICOM_TAGS.items():

@@ -22,17 +22,23 @@ from ._dtypes import storable
 __all__ = ["from_nibabel", "to_nibabel"]
 
 _RAS_TO_LPS = np.array([-1.0, -1.0, 1.0])
+#: Intent name of the vector images `to_nibabel` writes: how many of dims 1-4 are axes (the rest have length 1).
+_AXES_MARK = "axes="
 
 
 def _axes_of(image: Any, shape: tuple[int, ...]) -> tuple[tuple[int, ...], int]:
     """(i, j[, k][, t]) lengths and the number of vector components of a NIfTI data shape, as SimpleITK reads them.
 
     A vector image (intent ``vector``, 5 dims) keeps its components in dim 5; its
-    unused trailing dims of length 1 are dropped (never below 2). A 4th dim of
+    unused trailing dims of length 1 are dropped (never below 2), unless the intent
+    name, as `to_nibabel` writes it, says how many dims are axes (a 3-D vector image
+    of one slice is otherwise indistinguishable from a 2-D one). A 4th dim of
     length 1 is dropped too.
     """
-    intent = image.header.get_intent()[0] if hasattr(image.header, "get_intent") else ""
+    intent, _, name = image.header.get_intent() if hasattr(image.header, "get_intent") else ("", (), "")
     if len(shape) == 5 and intent == "vector":
+        if name.startswith(_AXES_MARK) and name[len(_AXES_MARK):].isdigit():  # written by to_nibabel: exact
+            return tuple(shape[: int(name[len(_AXES_MARK):])]), shape[4]
         axes = list(shape[:4])
         while len(axes) > 2 and axes[-1] == 1:
             axes.pop()
@@ -165,7 +171,7 @@ def to_nibabel(array: SpatialArray) -> Any:
         data = data.reshape(data.shape[:-1] + (1,) * (5 - data.ndim) + data.shape[-1:])
     image = nib.Nifti1Image(data, affine, dtype=data.dtype)
     if components:
-        image.header.set_intent("vector")
+        image.header.set_intent("vector", name=f"{_AXES_MARK}{values.ndim - 1}")
     # the header stores float32; keep the in-memory affine exact (only a file rounds it)
     image.set_qform(affine, code=1, update_affine=False)
     image.set_sform(affine, code=1, update_affine=False)
