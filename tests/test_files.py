@@ -429,3 +429,15 @@ def test_the_itk_fallback_writes_and_refuses_alike(tmp_path: Path, monkeypatch: 
     assert np.array_equal(back, image) and back.geometry == image.geometry
     with pytest.raises(ValueError, match="no image format is known for the extension of a.xyz"):
         sn.write(image, tmp_path / "a.xyz")
+
+
+@pytest.mark.parametrize("shape", [(1, 4, 3), (2, 3, 3), (4, 3), (3, 4), (1, 1, 2, 4)], ids=str)
+def test_tiff_edge_shapes_round_trip(tmp_path: Path, shape: tuple[int, ...]) -> None:
+    """SA-17.5: a one-slice volume stays 3-D; a last axis of 3 or 4 is data, not RGB samples (a 200-file fuzz found both)."""
+    n = min(len(shape), 3)
+    original = sn.SpatialArray(values(shape), origin=[3.0, -1.5, 2.25][:n], spacing=[2.0, 0.5, 0.25][:n])
+    sn.write(original, tmp_path / "edge.tif")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", UserWarning)
+        back = sn.read(tmp_path / "edge.tif")
+    assert back.shape == original.shape and np.array_equal(back, original) and back.geometry == original.geometry

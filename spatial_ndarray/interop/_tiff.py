@@ -87,6 +87,11 @@ def read_tiff(path: str | os.PathLike[str]) -> SpatialArray:
         origin: dict[str, float] = {}
         if tif.is_ome and tif.ome_metadata:
             sizes, units, origin = _ome_geometry(tif.ome_metadata, _SPATIAL)
+            # tifffile squeezes axes of length 1; a Z with a physical size is a real axis (a one-slice volume)
+            full_shape, full_axes = tuple(series.get_shape(False)), str(series.get_axes(False))
+            keep = [i for i, a in enumerate(full_axes) if a in "YX" or full_shape[i] > 1 or (a == "Z" and "Z" in sizes)]
+            data = data.reshape([full_shape[i] for i in keep])
+            axes = "".join(full_axes[i] for i in keep)
         elif tif.is_imagej:
             sizes, units = _imagej_geometry(tif)
     spatial = [i for i, letter in enumerate(axes) if letter in _SPATIAL]
@@ -148,7 +153,8 @@ def write_tiff(array: SpatialArray, path: str | os.PathLike[str]) -> None:
     metadata: dict[str, Any] = {"axes": axes}
     # one Plane per (Z, C) pair in storage order; its position is that plane's element (0, 0) (the Z index moves it)
     stacked = [letter for letter in axes if letter not in "YX"]
-    plane_index = np.indices([values.shape[axes.index(letter)] for letter in stacked]).reshape(len(stacked), -1)
+    plane_shape = [values.shape[axes.index(letter)] for letter in stacked]
+    plane_index = np.indices(plane_shape).reshape(len(stacked), -1) if stacked else np.zeros((0, 1), dtype=int)
     planes = plane_index.shape[1]
     plane: dict[str, Any] = {}
     for letter, size, unit, start in zip(letters, geometry.spacing, units, geometry.origin):
@@ -158,4 +164,5 @@ def write_tiff(array: SpatialArray, path: str | os.PathLike[str]) -> None:
         plane[f"Position{letter}"] = [float(start) + float(size) * int(k) for k in steps]
         plane[f"Position{letter}Unit"] = [str(unit)] * planes
     metadata["Plane"] = plane
-    tifffile.imwrite(path, values, ome=True, metadata=metadata)
+    # minisblack: a last axis of 3 or 4 is data, not RGB samples
+    tifffile.imwrite(path, values, ome=True, photometric="minisblack", metadata=metadata)
