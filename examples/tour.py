@@ -113,6 +113,9 @@ def main() -> None:
         with sn.tolerance(coordinate=1e-5, direction=1e-5):  # NIfTI stores float32
             print("nibabel and SimpleITK read the same file alike:", np.array_equal(again, through_sitk),
                   again.geometry.same_space(through_sitk.geometry))
+        canonical = sn.reorient(again, "SAR")  # nibabel's as_closest_canonical, as a view (codes in numpy order)
+        print("orientation", sn.orientation(again), "-> reoriented", sn.orientation(canonical),
+              "- a view:", np.shares_memory(canonical, again))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ from .filters import distance_transform, gaussian_filter, gradient
 from .pyramid import downsample, pyramid
 from .resample import resample, resample_to_fit, resample_to_spacing  # functions: `sn.resample(image, ...)`
 from .transforms import AffineTransform
+from .orientation import convert_frame, lps_to_ras, orientation, ras_to_lps, reorient  # files helper: chapter 17
 
 __all__ = [
     "AffineTransform",
@@ -48,6 +49,11 @@ __all__ = [
     "to_nibabel",
     "read",
     "write",
+    "convert_frame",
+    "lps_to_ras",
+    "orientation",
+    "ras_to_lps",
+    "reorient",
 ]
 
 __version__ = "0.1.0"

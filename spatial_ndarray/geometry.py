@@ -27,7 +27,16 @@ import numpy.typing as npt
 
 from ._tolerance import Tolerance, get_tolerance
 
-__all__ = ["Geometry", "inside_columns", "orthonormal_complement"]
+__all__ = [
+    "Geometry",
+    "affine_deviation",
+    "closest_axes",
+    "direction_deviation",
+    "inside_columns",
+    "nearest_orthonormal",
+    "orthonormal_complement",
+    "reflected_points",
+]
 
 _Vector = tuple[float, ...]
 
@@ -476,16 +485,39 @@ class Geometry:
         spacing = np.linalg.norm(columns, axis=0)
         if np.any(spacing == 0):
             raise ValueError(f"affine has a zero column (no spacing): {a.tolist()!r}")
-        direction = columns / spacing
         tol = get_tolerance().direction if shear_tolerance is None else shear_tolerance
-        deviation = float(np.abs(direction.T @ direction - np.eye(n)).max())
+        nearest, deviation = nearest_orthonormal(columns / spacing)
         if deviation > tol:
             raise ValueError(
                 f"affine has shear (columns not orthogonal, deviation {deviation:.2g} > {tol:g}): an orthonormal "
                 f"direction cannot represent it. affine={a.tolist()!r}"
             )
-        u, _, vt = np.linalg.svd(direction, full_matrices=False)  # the nearest orthonormal matrix
-        return cls(a[:p, n], spacing, u @ vt)
+        return cls(a[:p, n], spacing, nearest)
+
+    def reflected(self, physical_axes: Iterable[int]) -> Geometry:
+        """The same grid written in a frame whose listed physical axes point the other way.
+
+        Origin entries and direction rows of ``physical_axes`` (numpy order) are negated;
+        every element keeps its place, only its coordinates change sign. LPS <-> RAS
+        negates L/R and P/A: physical axes ``(1, 2)`` of a ``(S, P, L)``-ordered 3-D space.
+
+        Examples
+        --------
+        >>> Geometry(origin=[1.0, 2.0, 3.0]).reflected([1, 2]).origin
+        array([ 1., -2., -3.])
+        """
+        p = len(self._origin)
+        rows = set()
+        for axis in physical_axes:
+            if not -p <= int(axis) < p:
+                raise ValueError(f"physical_axes must lie in range({p}), got {axis!r}")
+            rows.add(int(axis) % p)
+        sign = [-1.0 if r in rows else 1.0 for r in range(p)]
+        return Geometry._trusted(
+            tuple(o * f for o, f in zip(self._origin, sign)),
+            self._spacing,
+            tuple(tuple(c * f for c, f in zip(column, sign)) for column in self._columns),
+        )
 
     def start_coordinates(self) -> np.ndarray:
         """The coordinate of element ``(0, ..., 0)`` along each axis, as coordinate-based formats write it.
@@ -885,3 +917,105 @@ def orthonormal_complement(direction: npt.ArrayLike) -> np.ndarray:
     if np.linalg.det(np.concatenate([complement, d], axis=1)) < 0:
         complement[:, 0] = -complement[:, 0]
     return np.where(np.abs(complement) < 1e-15, 0.0, complement) + 0.0
+
+
+def affine_deviation(affine: npt.ArrayLike) -> float:
+    """`direction_deviation` of the unit columns of a homogeneous ``affine``: how far from orthonormal (shear) they are.
+
+    Examples
+    --------
+    >>> affine_deviation([[2.0, 0.0, 0.0], [0.0, 3.0, 0.0], [0.0, 0.0, 1.0]])
+    0.0
+    """
+    a = _as_real_array("affine", affine, 2)
+    columns = a[:-1, :-1]
+    norms = np.linalg.norm(columns, axis=0)
+    if np.any(norms == 0):
+        raise ValueError(f"affine has a zero column (no spacing): {a.tolist()!r}")
+    return direction_deviation(columns / norms)
+
+
+def direction_deviation(direction: npt.ArrayLike) -> float:
+    """``max |D^T D - I|``: how far the columns of ``direction`` are from orthonormal (0 for an exact one).
+
+    Examples
+    --------
+    >>> direction_deviation(np.eye(2))
+    0.0
+    >>> round(direction_deviation([[1.0, 0.0], [0.0, 1.001]]), 6)
+    0.002001
+    """
+    d = _as_real_array("direction", direction, 2)
+    return float(np.abs(d.T @ d - np.eye(d.shape[1])).max()) if d.size else 0.0
+
+
+def nearest_orthonormal(direction: npt.ArrayLike) -> tuple[np.ndarray, float]:
+    """The orthonormal ``(P, N)`` matrix nearest to ``direction`` (its polar factor) and ``direction``'s deviation.
+
+    The nearest matrix in the Frobenius norm is ``U @ Vt`` of the SVD; for a
+    direction a header rounded to a few decimals it moves each entry by about the
+    rounding. The deviation is `direction_deviation` of the input.
+
+    Raises
+    ------
+    ValueError
+        ``direction`` is rank-deficient (no orthonormal matrix is near it).
+
+    Examples
+    --------
+    >>> m, deviation = nearest_orthonormal([[1.0, 0.0], [0.0, 1.0001]])
+    >>> m.round(12).tolist(), round(deviation, 8)
+    ([[1.0, 0.0], [0.0, 1.0]], 0.00020001)
+    """
+    d = _as_real_array("direction", direction, 2)
+    if d.shape[0] < d.shape[1]:
+        raise ValueError(f"direction must have at least as many rows as columns, got shape {d.shape}")
+    u, singular, vt = np.linalg.svd(d, full_matrices=False)
+    if singular.size and singular.min() <= 1e-8 * max(1.0, float(singular.max())):
+        raise ValueError(f"direction is singular (its columns are dependent): {d.tolist()!r}")
+    return u @ vt, direction_deviation(d)
+
+
+def closest_axes(direction: npt.ArrayLike) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """The axis-aligned direction closest to ``direction``: for each column, a physical axis and a sign.
+
+    Column ``i`` is matched to physical axis ``axes[i]`` with sign ``signs[i]`` (+1 or
+    -1); the axes are distinct and maximise ``sum_i |direction[axes[i], i]|`` over every
+    injective choice (ties go to the first in lexicographic order of ``axes``). For a
+    direction within 45 degrees of a signed permutation this is each column's largest
+    entry, as nibabel's ``io_orientation`` and ITK's orientation adapter find.
+
+    Examples
+    --------
+    >>> closest_axes([[0.0, 1.0], [-1.0, 0.0]])
+    ((1, 0), (-1, 1))
+    """
+    import itertools
+
+    d = _as_real_array("direction", direction, 2)
+    p, n = d.shape
+    if p < n:
+        raise ValueError(f"direction must have at least as many rows as columns, got shape {d.shape}")
+    magnitude = np.abs(d)
+    best: tuple[int, ...] = tuple(range(n))
+    best_score = -1.0
+    for axes in itertools.permutations(range(p), n):
+        score = float(sum(magnitude[r, i] for i, r in enumerate(axes)))
+        if score > best_score + 1e-12:
+            best, best_score = axes, score
+    signs = tuple(-1 if d[r, i] < 0 else 1 for i, r in enumerate(best))
+    return best, signs
+
+
+def reflected_points(points: npt.ArrayLike, physical_axes: Iterable[int]) -> np.ndarray:
+    """Points ``(..., P)`` with the coordinates of ``physical_axes`` negated: `Geometry.reflected` for points.
+
+    Examples
+    --------
+    >>> reflected_points([[1.0, 2.0, 3.0]], [1, 2]).tolist()
+    [[1.0, -2.0, -3.0]]
+    """
+    result = np.array(points, dtype=np.float64)
+    rows = sorted({int(r) for r in physical_axes})
+    result[..., rows] = -result[..., rows]
+    return result

@@ -1,7 +1,8 @@
 """Converters to and from SimpleITK, ITK and nibabel images, and reading and writing image files.
 
 Every library is optional and imported on first use; a missing one raises an
-ImportError that names what to install (``pip install 'spatial-ndarray[interop]'``).
+ImportError that names what to install: ``pip install 'spatial-ndarray[interop]'``
+(SimpleITK, nibabel, tifffile) or ``pip install 'spatial-ndarray[itk]'`` (itk).
 
 ========================================  ==============================================
 SimpleITK / nibabel habit                 spatial_ndarray
@@ -15,9 +16,23 @@ origin/spacing/direction reversal
 ========================================  ==============================================
 """
 
+from ._common import ORTHONORMALISED_KEY, READER_DIRECTION_BOUND
+from ._dicom import DICOM_TAGS
 from ._io import read, write
 from ._itk import from_itk, to_itk
 from ._nibabel import from_nibabel, to_nibabel
 from ._sitk import from_sitk, to_sitk
 
-__all__ = ["from_itk", "from_nibabel", "from_sitk", "read", "to_itk", "to_nibabel", "to_sitk", "write"]
+__all__ = [
+    "DICOM_TAGS",
+    "ORTHONORMALISED_KEY",
+    "READER_DIRECTION_BOUND",
+    "from_itk",
+    "from_nibabel",
+    "from_sitk",
+    "read",
+    "to_itk",
+    "to_nibabel",
+    "to_sitk",
+    "write",
+]

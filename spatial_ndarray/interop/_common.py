@@ -10,9 +10,23 @@ from typing import Any
 import numpy as np
 
 from .._array import SpatialArray
-from ..geometry import Geometry, orthonormal_complement
+from .._tolerance import get_tolerance
+from ..geometry import Geometry, nearest_orthonormal, orthonormal_complement
 
-__all__ = ["EMBEDDING_KEY", "FRAME", "ImageOwner", "exported_metadata", "from_itk_order", "optional", "owned_view", "to_itk_order"]
+__all__ = [
+    "EMBEDDING_KEY",
+    "FRAME",
+    "ORTHONORMALISED_KEY",
+    "READER_DIRECTION_BOUND",
+    "ImageOwner",
+    "accepted_direction",
+    "exported_metadata",
+    "from_itk_order",
+    "install_hint",
+    "optional",
+    "owned_view",
+    "to_itk_order",
+]
 
 #: The physical frame of images converted from ITK, SimpleITK and (after conversion) nibabel: DICOM's LPS.
 FRAME = "LPS"
@@ -20,14 +34,47 @@ FRAME = "LPS"
 EMBEDDING_KEY = "spatial_ndarray_embedding"
 
 
+#: The extra that installs each optional package (pyproject.toml): itk is its own, being 1.5 GB installed.
+EXTRAS = {"SimpleITK": "interop", "nibabel": "interop", "tifffile": "interop", "itk": "itk"}
+
+#: Readers orthonormalise stored directions up to this deviation ``max |D^T D - I|`` (SPEC SA-17.1).
+READER_DIRECTION_BOUND = 1e-3
+#: ``meta`` key recording that a reader orthonormalised the stored direction, and by how much (the deviation).
+ORTHONORMALISED_KEY = "direction_orthonormalised"
+
+
+def install_hint(package: str) -> str:
+    """``pip install ...`` for an optional package, naming the spatial-ndarray extra that brings it."""
+    extra = EXTRAS.get(package)
+    return f"pip install {package} (or pip install 'spatial-ndarray[{extra}]')" if extra else f"pip install {package}"
+
+
 def optional(module: str, package: str) -> ModuleType:
-    """Import an optional package, or raise an ImportError saying what to install."""
+    """Import an optional package, or raise an ImportError saying what to install (and which extra has it)."""
     try:
         return importlib.import_module(module)
     except ImportError as error:
-        raise ImportError(
-            f"this needs {package}: pip install {package} (or pip install 'spatial-ndarray[interop]')"
-        ) from error
+        raise ImportError(f"this needs {package}: {install_hint(package)}") from error
+
+
+def accepted_direction(direction: np.ndarray, source: str) -> tuple[np.ndarray, dict[str, Any]]:
+    """The readers' rule for a stored direction (SA-17.1): as stored, orthonormalised and recorded, or refused.
+
+    Within the direction tolerance in force the direction is returned unchanged. Up to
+    `READER_DIRECTION_BOUND` it is replaced by the nearest orthonormal matrix and the
+    returned ``meta`` entries record the deviation. Beyond it the error names
+    ``source`` and the deviation.
+    """
+    nearest, deviation = nearest_orthonormal(direction)
+    if deviation <= get_tolerance().direction:
+        return direction, {}
+    if deviation > READER_DIRECTION_BOUND:
+        raise ValueError(
+            f"{source}: the stored direction cosines are not orthonormal (max |D^T D - I| = {deviation:.3g}, "
+            f"above the readers' bound {READER_DIRECTION_BOUND:g}); fix the header's direction "
+            f"(or resample the image) before reading it. direction={np.asarray(direction).tolist()!r}"
+        )
+    return nearest, {ORTHONORMALISED_KEY: deviation}
 
 
 class ImageOwner:
@@ -69,6 +116,13 @@ def to_itk_order(array: SpatialArray, *, singleton: bool) -> tuple[np.ndarray, t
     components = values.ndim - n
     if components > 1:
         raise ValueError(f"ITK images have at most one component axis; this array has {components}")
+    if not 2 <= n <= 5 or not 2 <= p <= 5:
+        raise ValueError(
+            f"ITK images have 2 to 5 spatial axes; this array has N={n} (in {p}-D space). "
+            + ("Make it a 2-D image one row high first (give it a leading spatial axis of length 1 with "
+               "sn.SpatialArray(values[None], origin=..., spacing=..., direction=...))" if n == 1
+               else "Split it into images of at most 5 spatial axes")
+        )
     extra: dict[str, str] = {}
     if p > n:
         direction = geometry.direction
@@ -99,9 +153,19 @@ def exported_metadata(array: SpatialArray, extra: dict[str, str]) -> dict[str, s
     return {key: value for key, value in {**(array._meta or {}), **extra}.items() if isinstance(value, str) and key != "frame"}
 
 
-def from_itk_order(values: np.ndarray, origin: Any, spacing: Any, direction: Any, meta: dict[str, Any]) -> SpatialArray:
-    """A SpatialArray from values in numpy order and ITK-order geometry (restoring a recorded embedding)."""
-    geometry = Geometry.from_itk(origin, spacing, direction)
+def from_itk_order(
+    values: np.ndarray, origin: Any, spacing: Any, direction: Any, meta: dict[str, Any], source: str = "the image"
+) -> SpatialArray:
+    """A SpatialArray from values in numpy order and ITK-order geometry (restoring a recorded embedding).
+
+    The stored direction goes through the readers' rule (`accepted_direction`).
+    """
+    square = np.asarray(direction, dtype=np.float64)
+    size = len(tuple(origin))
+    square = square.reshape(size, size) if square.ndim == 1 and square.size == size * size else square
+    square, record = accepted_direction(square, source)
+    meta.update(record)
+    geometry = Geometry.from_itk(origin, spacing, square)
     embedding = meta.pop(EMBEDDING_KEY, None)
     if embedding is not None:
         record = json.loads(embedding)
