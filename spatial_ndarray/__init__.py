@@ -48,6 +48,8 @@ __all__ = [
     "to_nibabel",
     "read",
     "write",
+    "read_ome_zarr",
+    "write_ome_zarr",
 ]
 
 __version__ = "0.1.0"
@@ -62,6 +64,10 @@ def __getattr__(name: str) -> object:
         from . import xarray as _xarray
 
         return getattr(_xarray, name)
+    if name in ("read_ome_zarr", "write_ome_zarr"):
+        from . import ome_zarr as _ome_zarr
+
+        return getattr(_ome_zarr, name)
     if name in _INTEROP:
         from . import interop
 

@@ -501,6 +501,20 @@ class Geometry:
         origin, _, direction = self._numpy()
         return origin.copy() if direction.shape[0] == direction.shape[1] else direction.T @ origin
 
+    def axis_coordinates(self) -> np.ndarray:
+        """The origin in the image's own axis frame, ``direction.T @ origin``: element 0's coordinate along each axis.
+
+        For the identity direction this is the origin; formats that only know
+        scale and translation (OME-NGFF 0.4/0.5) see an oblique image in this frame.
+
+        Examples
+        --------
+        >>> Geometry(origin=[3.0, 4.0], direction=[[0.0, -1.0], [1.0, 0.0]]).axis_coordinates()
+        array([ 4., -3.])
+        """
+        origin, _, direction = self._numpy()
+        return direction.T @ origin
+
     # -- derivations: each is one rule of SPEC.md --------------------------------
 
     def _derive(
@@ -885,3 +899,33 @@ def orthonormal_complement(direction: npt.ArrayLike) -> np.ndarray:
     if np.linalg.det(np.concatenate([complement, d], axis=1)) < 0:
         complement[:, 0] = -complement[:, 0]
     return np.where(np.abs(complement) < 1e-15, 0.0, complement) + 0.0
+
+
+def axis_aligned_order(direction: npt.ArrayLike) -> tuple[list[int], list[bool]] | None:
+    """For a square direction whose columns are signed physical axes: which array axis runs along each physical axis.
+
+    Returns ``(order, flips)``: physical axis ``j`` is array axis ``order[j]``,
+    running backwards where ``flips[j]``. Transposing an image by ``order`` and then
+    reversing the flipped axes gives the identity direction, every element in place.
+    ``None`` for an oblique or embedded direction. Entries must be ``0`` and ``±1``
+    to within ``1e-12``: this decides a storage layout, not a tolerance question.
+
+    Examples
+    --------
+    >>> axis_aligned_order([[0.0, -1.0], [1.0, 0.0]])
+    ([1, 0], [True, False])
+    >>> axis_aligned_order([[0.6, -0.8], [0.8, 0.6]]) is None
+    True
+    """
+    d = _as_real_array("direction", direction, 2)
+    if d.shape[0] != d.shape[1]:
+        return None
+    strongest = np.argmax(np.abs(d), axis=1)  # for each physical axis, the array axis along it
+    if sorted(strongest.tolist()) != list(range(d.shape[1])):
+        return None
+    signed = d[np.arange(d.shape[0]), strongest]
+    rest = d.copy()
+    rest[np.arange(d.shape[0]), strongest] = 0.0
+    if np.any(np.abs(np.abs(signed) - 1.0) > 1e-12) or np.any(np.abs(rest) > 1e-12):
+        return None
+    return [int(i) for i in strongest], [bool(s < 0) for s in signed]
