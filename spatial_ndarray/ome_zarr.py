@@ -92,16 +92,17 @@ def _as_source(image: Any) -> tuple[Any, Geometry, dict[str, Any]]:
     """(values: numpy or dask array, geometry, meta) of a SpatialArray or a lazy DataArray with our geometry."""
     if isinstance(image, SpatialArray):
         return np.asarray(image), image.geometry, dict(image.meta)
+    from .lazy import is_lazy, unpack
+
+    if is_lazy(image):
+        return unpack(image)
     import xarray as xr  # a core dependency
 
     if isinstance(image, xr.DataArray):
-        from .xarray import geometry_of
+        from .xarray import from_xarray
 
-        geometry, dims = geometry_of(image)
-        components = [d for d in image.dims if d not in dims]
-        data = image.transpose(*dims, *components).data
-        meta = {k: v for k, v in image.attrs.items() if k == "frame" or k == "spatial_units"}
-        return data, geometry, meta
+        in_memory = from_xarray(image)
+        return np.asarray(in_memory), in_memory.geometry, dict(in_memory.meta)
     raise TypeError(
         f"write_ome_zarr needs a SpatialArray or an xarray DataArray with spatial geometry, got {type(image).__name__}"
     )
@@ -301,16 +302,12 @@ def _next_level(previous: Any, written: Any, factor: int, n: int) -> Any:
         return _level_values(previous, [factor] * n)
     import dask.array as dask_array
 
+    from .lazy import block_reduce
+
     source = dask_array.from_zarr(written)
     if previous.ndim > n:  # stored channel-first; our order has the components last
         source = dask_array.moveaxis(source, 0, -1)
-    kept = [s // factor for s in source.shape[:n]]
-    source = source[tuple(slice(0, m * factor) for m in kept)]
-    # every chunk a whole number of blocks, so each block mean sees exactly the in-memory path's numbers
-    block_chunks = tuple(max(factor, (c // factor) * factor) for c in (ch[0] for ch in source.chunks[:n]))
-    source = source.rechunk(block_chunks + source.shape[n:])
-    out_chunks = tuple(tuple(c // factor for c in axis) for axis in source.chunks[:n]) + source.chunks[n:]
-    return source.map_blocks(_level_values, [factor] * n, chunks=out_chunks, dtype=source.dtype)
+    return block_reduce(source, [factor] * n, lambda block: _level_values(block, [factor] * n), source.dtype)
 
 
 def _multiscale(attrs: Mapping[str, Any], location: str) -> tuple[dict[str, Any], str]:
@@ -417,7 +414,9 @@ def read_ome_zarr(
             meta["spatial_units"] = unit
     if not lazy:
         return SpatialArray(data.compute(), geometry=geometry, meta=meta)
-    return _lazy_image(data, geometry, meta, name=str(multiscale.get("name") or "image"))
+    from .lazy import lazy_image
+
+    return lazy_image(data, geometry, meta, name=str(multiscale.get("name") or "image"))
 
 
 def _our_level(ours: Any, level: int, scale: np.ndarray, translation: np.ndarray) -> Mapping[str, Any] | None:
@@ -431,12 +430,4 @@ def _our_level(ours: Any, level: int, scale: np.ndarray, translation: np.ndarray
         return None
     return stored if agrees else None  # type: ignore[no-any-return]
 
-
-def _lazy_image(data: Any, geometry: Geometry, meta: Mapping[str, Any], *, name: str) -> xr.DataArray:
-    """A dask-backed DataArray in ``sn.to_xarray``'s layout (whatever it is), without touching the data."""
-    from .xarray import to_xarray
-
-    placeholder = np.broadcast_to(np.zeros((), dtype=data.dtype), data.shape)  # no memory: zero strides
-    layout = to_xarray(SpatialArray(placeholder, geometry=geometry, meta=dict(meta)), name=name)
-    return layout.copy(deep=False, data=data)
 

@@ -37,8 +37,8 @@ def block_mean(values: np.ndarray, factors: list[int]) -> np.ndarray:
     return total / float(np.prod(factors))
 
 
-def _factors(image: SpatialArray, factors: Any) -> list[int]:
-    n = image.geometry.spatial_ndim
+def _factors_for(factors: Any, n: int, spatial_shape: tuple[int, ...]) -> list[int]:
+    """Whole downsampling factors, one per spatial axis, each no larger than its axis."""
     problem = ValueError(f"factors must be {n} whole numbers >= 1 (one per spatial axis), got {factors!r}")
     try:
         given = np.broadcast_to(np.asarray(factors, dtype=np.float64), (n,))
@@ -46,7 +46,10 @@ def _factors(image: SpatialArray, factors: Any) -> list[int]:
         raise problem from None
     if np.any(given < 1) or np.any(given != np.round(given)):
         raise problem
-    return [int(f) for f in given]
+    f = [int(k) for k in given]
+    if any(length // k == 0 for length, k in zip(spatial_shape, f)):
+        raise ValueError(f"factors {f} are larger than the spatial shape {spatial_shape}")
+    return f
 
 
 def downsample(image: SpatialArray, factors: npt.ArrayLike, *, method: str = "mean") -> SpatialArray:
@@ -64,15 +67,18 @@ def downsample(image: SpatialArray, factors: npt.ArrayLike, *, method: str = "me
     >>> small.tolist(), small.origin.tolist(), small.spacing.tolist()
     ([0.5, 2.5, 4.5, 6.5], [10.5], [2.0])
     """
+    from .lazy import is_lazy
+
+    if is_lazy(image):
+        from . import lazy
+
+        return lazy.downsample(image, factors, method=method)  # type: ignore[arg-type, return-value]
     if not isinstance(image, SpatialArray):
-        raise TypeError(f"downsample needs a SpatialArray, got {type(image).__name__}")
+        raise TypeError(f"downsample needs a SpatialArray or a lazy image, got {type(image).__name__}")
     if method not in ("mean", "gaussian"):
         raise ValueError(f"method must be 'mean' or 'gaussian', got {method!r}")
-    f = _factors(image, factors)
-    n = len(f)
-    kept = tuple(length // k for length, k in zip(image.shape[:n], f))
-    if 0 in kept:
-        raise ValueError(f"factors {f} are larger than the spatial shape {image.shape[:n]}")
+    n = image.geometry.spatial_ndim
+    f = _factors_for(factors, n, image.shape[:n])
     values = np.asarray(image)
     if method == "gaussian":
         from scipy import ndimage
