@@ -54,6 +54,8 @@ __all__ = [
     "orientation",
     "ras_to_lps",
     "reorient",
+    "read_ome_zarr",
+    "write_ome_zarr",
 ]
 
 __version__ = "0.1.0"
@@ -68,6 +70,10 @@ def __getattr__(name: str) -> object:
         from . import xarray as _xarray
 
         return getattr(_xarray, name)
+    if name in ("read_ome_zarr", "write_ome_zarr"):
+        from . import ome_zarr as _ome_zarr
+
+        return getattr(_ome_zarr, name)
     if name in _INTEROP:
         from . import interop
 

@@ -12,6 +12,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._array import SpatialArray
+from .geometry import Geometry
 
 __all__ = ["distance_transform", "gaussian_filter", "gradient"]
 
@@ -20,6 +21,18 @@ def _spatial(image: Any, name: str) -> SpatialArray:
     if not isinstance(image, SpatialArray):
         raise TypeError(f"{name} needs a SpatialArray, got {type(image).__name__}")
     return image
+
+
+def sigma_in_voxels(sigma: npt.ArrayLike, geometry: Geometry, ndim: int) -> list[float]:
+    """A physical ``sigma`` (one value or one per spatial axis) in voxels per array axis; components get 0."""
+    n = geometry.spatial_ndim
+    try:
+        sigmas = np.broadcast_to(np.asarray(sigma, dtype=np.float64), (n,))
+    except (TypeError, ValueError):
+        sigmas = None
+    if sigmas is None or not np.all(np.isfinite(sigmas)) or np.any(sigmas < 0):
+        raise ValueError(f"sigma must be one or {n} finite values >= 0 (physical units), got {sigma!r}")
+    return list(sigmas / geometry.spacing) + [0.0] * (ndim - n)
 
 
 def gaussian_filter(image: SpatialArray, sigma: npt.ArrayLike, *, mode: str = "nearest", truncate: float = 4.0) -> SpatialArray:
@@ -36,16 +49,15 @@ def gaussian_filter(image: SpatialArray, sigma: npt.ArrayLike, *, mode: str = "n
     """
     from scipy import ndimage
 
+    from .lazy import is_lazy
+
+    if is_lazy(image):  # a dask-backed DataArray: chunk by chunk, the same values
+        from . import lazy
+
+        return lazy.gaussian_filter(image, sigma, mode=mode, truncate=truncate)  # type: ignore[arg-type, return-value]
     image = _spatial(image, "gaussian_filter")
     geometry = image.geometry
-    n = geometry.spatial_ndim
-    try:
-        sigmas = np.broadcast_to(np.asarray(sigma, dtype=np.float64), (n,))
-    except (TypeError, ValueError):
-        sigmas = None
-    if sigmas is None or not np.all(np.isfinite(sigmas)) or np.any(sigmas < 0):
-        raise ValueError(f"sigma must be one or {n} finite values >= 0 (physical units), got {sigma!r}")
-    in_voxels = list(sigmas / geometry.spacing) + [0.0] * (image.ndim - n)
+    in_voxels = sigma_in_voxels(sigma, geometry, image.ndim)
     values = np.asarray(image)
     dtype = values.dtype if values.dtype.kind == "f" else np.float64
     smoothed = ndimage.gaussian_filter(values.astype(dtype, copy=False), in_voxels, mode=mode, truncate=truncate)

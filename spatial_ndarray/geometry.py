@@ -533,6 +533,20 @@ class Geometry:
         origin, _, direction = self._numpy()
         return origin.copy() if direction.shape[0] == direction.shape[1] else direction.T @ origin
 
+    def axis_coordinates(self) -> np.ndarray:
+        """The origin in the image's own axis frame, ``direction.T @ origin``: element 0's coordinate along each axis.
+
+        For the identity direction this is the origin; formats that only know
+        scale and translation (OME-NGFF 0.4/0.5) see an oblique image in this frame.
+
+        Examples
+        --------
+        >>> Geometry(origin=[3.0, 4.0], direction=[[0.0, -1.0], [1.0, 0.0]]).axis_coordinates()
+        array([ 4., -3.])
+        """
+        origin, _, direction = self._numpy()
+        return direction.T @ origin
+
     # -- derivations: each is one rule of SPEC.md --------------------------------
 
     def _derive(
@@ -1019,3 +1033,34 @@ def reflected_points(points: npt.ArrayLike, physical_axes: Iterable[int]) -> np.
     rows = sorted({int(r) for r in physical_axes})
     result[..., rows] = -result[..., rows]
     return result
+
+
+def axis_aligned_order(direction: npt.ArrayLike) -> tuple[list[int], list[bool]] | None:
+    """For a square direction that IS a signed permutation: which array axis runs along each physical axis.
+
+    Returns ``(order, flips)``: physical axis ``j`` is array axis ``order[j]``,
+    running backwards where ``flips[j]``. Transposing an image by ``order`` and then
+    reversing the flipped axes gives the identity direction, every element in place.
+    ``None`` for an oblique or embedded direction: unlike `closest_axes`, whose
+    answer it takes, it requires entries ``0`` and ``±1`` to within ``1e-12``, since
+    it decides a storage layout, not a tolerance question.
+
+    Examples
+    --------
+    >>> axis_aligned_order([[0.0, -1.0], [1.0, 0.0]])
+    ([1, 0], [True, False])
+    >>> axis_aligned_order([[0.6, -0.8], [0.8, 0.6]]) is None
+    True
+    """
+    d = _as_real_array("direction", direction, 2)
+    if d.shape[0] != d.shape[1]:
+        return None
+    axes, signs = closest_axes(d)
+    permutation = np.zeros_like(d)
+    permutation[list(axes), list(range(d.shape[1]))] = signs
+    if np.abs(d - permutation).max(initial=0.0) > 1e-12:
+        return None
+    order, flips = [0] * len(axes), [False] * len(axes)
+    for column, (axis, sign) in enumerate(zip(axes, signs)):
+        order[axis], flips[axis] = column, sign < 0
+    return order, flips
