@@ -40,6 +40,8 @@ __all__ = [
     "resample_to_spacing",
     "to_xarray",
     "from_xarray",
+    "imshow",
+    "napari_layer_kwargs",
     "from_sitk",
     "to_sitk",
     "from_itk",
@@ -62,6 +64,15 @@ def __getattr__(name: str) -> object:
         from . import xarray as _xarray
 
         return getattr(_xarray, name)
+    # physical coordinates at the borders: matplotlib and napari are imported when first called
+    if name == "imshow":
+        from .plotting import imshow
+
+        return imshow
+    if name == "napari_layer_kwargs":
+        from .napari import napari_layer_kwargs
+
+        return napari_layer_kwargs
     if name in _INTEROP:
         from . import interop
 

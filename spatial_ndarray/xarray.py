@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from ._array import SpatialArray
+from ._units import physical_axis_names, spatial_units
 from .geometry import Geometry
 
 try:
@@ -51,7 +52,6 @@ SPATIAL_DIMS = ("t", "z", "y", "x")
 INDEX_DIMS = ("l", "k", "j", "i")
 COMPONENT_DIM = "c"
 LAYOUTS = ("physical", "itk")
-MEDICAL_FRAMES = ("LPS", "RAS")
 _GEOMETRY_ATTRS = ("direction", "origin", "spacing", "spatial_dims")
 _META_PREFIX = "meta_"  # itk layout: a meta key that names a geometry attr is stored as meta_<key>
 # a coordinate step may differ from the mean step by this fraction of it and still count as uniform
@@ -108,9 +108,7 @@ def to_xarray(
         raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
     meta = dict(image._meta) if image._meta is not None else {}
     if units is None:
-        units = meta.get("spatial_units")
-        if units is None and meta.get("frame") in MEDICAL_FRAMES:
-            units = "mm"
+        units = spatial_units(meta)
     if layout == "itk":
         return _to_itk_layout(image, name, dims, units, meta)
     return _to_physical_layout(image, name, dims, units, meta, physical_axes)
@@ -135,7 +133,7 @@ def _to_physical_layout(image: SpatialArray, name: str, dims: Sequence[str] | No
     values = np.asarray(image)
     n, p = geometry.spatial_ndim, geometry.physical_ndim
     if physical_axes is None:
-        physical_axes = SPATIAL_DIMS[-p:] if p <= len(SPATIAL_DIMS) else tuple(f"p{r}" for r in range(p))
+        physical_axes = physical_axis_names(p)
     physical_axes = tuple(physical_axes)
     if len(physical_axes) != p or len(set(physical_axes)) != p or not all(isinstance(a, str) for a in physical_axes):
         raise ValueError(f"physical_axes must be {p} distinct strings, got {physical_axes!r}")
@@ -593,7 +591,7 @@ class SpatialAccessor:
         if RECORD in data_array.coords:
             physical_axes = tuple(json.loads(str(data_array.coords[RECORD].values.item())).get("physical_axes", ()))
         if physical_axes is None or len(physical_axes) != geometry.physical_ndim:
-            physical_axes = SPATIAL_DIMS[-geometry.physical_ndim:]
+            physical_axes = physical_axis_names(geometry.physical_ndim)
         index = GeometryIndex.from_geometry(geometry, dims, [data_array.sizes[d] for d in dims], physical_axes, units)
         coords = xr.Coordinates.from_xindex(index)
         stale = [name for name in set(coords) | set(dims) if name in data_array.coords]
