@@ -85,11 +85,16 @@ class GeometryTransform(CoordinateTransform):
             axis = self.dims.index(str(name))
             return self.starts[axis] + np.asarray(positions[str(name)], dtype=np.float64) * self.steps[axis]
         row = self.physical_axes.index(str(name))
-        index = np.stack(np.broadcast_arrays(*(np.asarray(positions[d], dtype=np.float64) for d in self.dims)), axis=-1)
-        return self.geometry.index_to_physical(index)[..., row]
+        return self.geometry.physical_coordinate(row, [positions[d] for d in self.dims])
 
     def forward(self, dim_positions: dict[str, Any]) -> dict[Hashable, Any]:
         return _LazyLabels(self, dim_positions)  # type: ignore[return-value]  # a Mapping: computed per lookup
+
+    def generate_coords(self, dims: tuple[str, ...] | None = None) -> dict[Hashable, Any]:
+        """All labels, from sparse (broadcasting) grid positions: no per-element index arrays are built."""
+        dims = self.dims if dims is None else dims
+        positions = np.meshgrid(*(np.arange(self.dim_size[d]) for d in dims), indexing="ij", sparse=True)
+        return self.forward(dict(zip(dims, positions)))
 
     def reverse(self, coord_labels: dict[Hashable, Any]) -> dict[str, Any]:
         points = np.stack(np.broadcast_arrays(*(np.asarray(coord_labels[a], dtype=np.float64) for a in self.physical_axes)), axis=-1)

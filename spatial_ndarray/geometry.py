@@ -312,6 +312,30 @@ class Geometry:
             )
         return origin + (k * spacing) @ direction.T
 
+    def physical_coordinate(self, row: int, index: Sequence[npt.ArrayLike]) -> np.ndarray:
+        """Physical coordinate ``row`` of indices given per axis as broadcastable arrays (SA-2.1, one row of it).
+
+        ``origin[row] + sum_i direction[row, i] * spacing[i] * index[i]``, without
+        stacking the indices into one ``(..., N)`` array: lazy coordinates of large
+        grids compute one row at a time.
+
+        Examples
+        --------
+        >>> Geometry(origin=[1.0, 2.0], spacing=[2.0, 3.0]).physical_coordinate(1, [np.arange(2)[:, None], np.arange(3)])
+        array([[2., 5., 8.],
+               [2., 5., 8.]])
+        """
+        origin, spacing, direction = self._numpy()
+        if len(index) != len(spacing):
+            raise ValueError(f"index must give {len(spacing)} arrays (one per spatial axis), got {len(index)}")
+        result: Any = origin[row]
+        for i, positions in enumerate(index):
+            weight = direction[row, i] * spacing[i]
+            if weight != 0.0:
+                result = result + weight * np.asarray(positions, dtype=np.float64)
+        shape = np.broadcast_shapes(*(np.shape(k) for k in index))
+        return np.broadcast_to(result, shape).copy() if np.shape(result) != shape else np.asarray(result)
+
     def physical_to_index(self, points: npt.ArrayLike) -> np.ndarray:
         """Continuous indices of physical points, the inverse of `index_to_physical`.
 

@@ -83,3 +83,19 @@ def test_same_space_along_ignores_only_the_excluded_axes() -> None:
 def test_box_edges_refuses_a_wrong_shape() -> None:
     with pytest.raises(ValueError, match="shape must have 2 entries"):
         sn.Geometry.identity(2).box_edges([3])
+
+
+@settings(max_examples=100, deadline=None)
+@given(geometry=geometries(3), data=st.data())
+def test_physical_coordinate_is_one_row_of_the_position(geometry: sn.Geometry, data: st.DataObject) -> None:
+    """SA-14.2: the row-at-a-time coordinate the lazy N-D coordinates use equals SA-2.1's position, row by row."""
+    shape = data.draw(st.lists(st.integers(1, 3), min_size=3, max_size=3))
+    grids = np.meshgrid(*(np.arange(n) for n in shape), indexing="ij")
+    for row in range(geometry.physical_ndim):
+        got = geometry.physical_coordinate(row, grids)
+        assert got.shape == tuple(shape)
+        for k in np.ndindex(*shape):
+            point = position(geometry.origin, geometry.spacing, geometry.direction, k)
+            assert got[k] == pytest.approx(point[row], abs=1e-9 * (1 + np.abs(point).max()))
+    with pytest.raises(ValueError, match="one per spatial axis"):
+        geometry.physical_coordinate(0, grids[:2])
