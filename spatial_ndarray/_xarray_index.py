@@ -133,7 +133,8 @@ def record_variable(transform: GeometryTransform) -> xr.Variable:
         "direction": geometry.direction.tolist(),
         "physical_axes": list(transform.physical_axes),
     })
-    return xr.Variable((), text, attrs={"long_name": "spatial-ndarray geometry as written (JSON)"})  # type: ignore[no-untyped-call]
+    # a variable-length string (object dtype): zarr v3 has a spec for it, not for numpy's fixed-length "<U"
+    return xr.Variable((), np.array(text, dtype=object), attrs={"long_name": "spatial-ndarray geometry as written (JSON)"})  # type: ignore[no-untyped-call]
 
 
 def surviving_transform(variable: xr.Variable) -> GeometryTransform | None:

@@ -155,17 +155,22 @@ def _to_physical_layout(image: SpatialArray, name: str, dims: Sequence[str] | No
             f"dims {dims!r} reuse the names {clash or [RECORD]} of physical coordinates: pass other dims, or physical_axes=..."
         )
     index = GeometryIndex.from_geometry(geometry, dims[:n], values.shape[:n], physical_axes, units)
-    coords = xr.Coordinates.from_xindex(index)
-    data_array = xr.DataArray(values, dims=dims, coords=coords, attrs=meta, name=name)
-    data_array = data_array.assign_coords({RECORD: record_variable(index.transform)})
+    indexed = index.create_variables()
+    variables: dict[Hashable, Any] = dict(indexed)
+    variables[RECORD] = record_variable(index.transform)
     if alignment is not None and p > n:  # an axis-aligned slice: the physical axes no dim runs along are constant
         covered = {row for row, _ in alignment}
-        data_array = data_array.assign_coords({
-            a: xr.Variable((), geometry.origin[row], attrs={"long_name": f"{a} position", "physical_axis": a} | ({"units": units} if units else {}))
-            for row, a in enumerate(physical_axes) if row not in covered
-        })
-    if values.ndim > n:
-        data_array = data_array.assign_coords({d: np.arange(values.shape[a], dtype=np.uint32) for a, d in enumerate(dims[n:], start=n)})
+        for row, axis_name in enumerate(physical_axes):
+            if row not in covered:
+                attrs = {"long_name": f"{axis_name} position", "physical_axis": axis_name} | ({"units": units} if units else {})
+                variables[axis_name] = xr.Variable((), geometry.origin[row], attrs=attrs)
+    indexes: dict[Hashable, Any] = {name: index for name in indexed}
+    for axis, dim in enumerate(dims[n:], start=n):
+        indexes[dim] = xr.indexes.PandasIndex(np.arange(values.shape[axis], dtype=np.uint32), dim)
+        variables.update(indexes[dim].create_variables())
+    # one Coordinates object built at once: assign_coords would copy (and deep-copy) the index variables each time
+    coords = xr.Coordinates(variables, indexes=indexes)
+    data_array = xr.DataArray(values, dims=dims, coords=coords, attrs=meta, name=name)
     return data_array
 
 
