@@ -361,6 +361,30 @@ class GeometryIndex(CoordinateTransformIndex):
             indexers[dim] = positions
         return indexers
 
+    @classmethod
+    def concat(cls, indexes: Sequence[GeometryIndex], dim: Hashable, positions: Any = None) -> GeometryIndex:  # type: ignore[override]
+        """Concatenation along a spatial dim: each piece must continue the grid of the one before (SA-13.6)."""
+        first = indexes[0]
+        if positions is not None:
+            raise ValueError("concatenating spatial grids in a given order of positions is not supported: concatenate in order")
+        if dim not in first.spatial_dims:
+            raise ValueError(f"cannot concatenate along {dim!r}: it is not a spatial dim of {first.spatial_dims} (stack the DataArrays instead)")
+        axis = first.spatial_dims.index(str(dim))
+        sizes = list(first.shape)
+        expected = first.geometry
+        for piece in indexes[1:]:
+            if piece.spatial_dims != first.spatial_dims:
+                raise ValueError(f"cannot concatenate grids with spatial dims {first.spatial_dims} and {piece.spatial_dims}")
+            if any(a != b for i, (a, b) in enumerate(zip(first.shape, piece.shape)) if i != axis):
+                raise ValueError(f"cannot concatenate along {dim!r}: the other sizes differ, {first.shape} and {piece.shape}")
+            offsets = [0.0] * len(sizes)
+            offsets[axis] = float(sizes[axis])
+            problem = expected.shifted(offsets).mismatch(piece.geometry)
+            if problem is not None:
+                raise ValueError(f"cannot concatenate along {dim!r}: a piece does not continue the grid of the ones before ({problem})")
+            sizes[axis] += piece.shape[axis]
+        return GeometryIndex(GeometryTransform(expected, first.spatial_dims, sizes, first.transform.physical_axes), first.units)
+
     def roll(self, shifts: Mapping[Any, int]) -> None:
         return None  # a rolled image is no longer a grid: the index is dropped
 

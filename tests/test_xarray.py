@@ -118,6 +118,19 @@ def test_views_of_the_same_voxels_align_without_losing_any() -> None:
         da + half_voxel
 
 
+def test_concatenating_pieces_of_one_grid() -> None:
+    """SA-14.4, SA-13.6: xr.concat along a spatial dim keeps the grid when each piece continues it; else an error."""
+    for direction in (ROTATION, np.diag([1.0, -1.0, 1.0])):
+        image = volume(direction=direction)
+        da = sn.to_xarray(image)
+        first = da.dims[0]
+        joined = xr.concat([da.isel({first: slice(0, 1)}), da.isel({first: slice(1, 4)})], first)
+        assert isinstance(joined.xindexes[first], GeometryIndex)
+        assert sn.from_xarray(joined).geometry == image.geometry and np.array_equal(joined.values, image)
+        with pytest.raises(ValueError, match="does not continue the grid"):
+            xr.concat([da.isel({first: slice(0, 1)}), da.isel({first: slice(2, 4)})], first)
+
+
 def test_units_come_from_meta() -> None:
     """SA-14.1: units from meta['spatial_units'], "mm" for a medical frame, none otherwise."""
     plain = sn.SpatialArray(np.zeros((2, 2)))
