@@ -22,14 +22,7 @@ def phantom() -> sn.SpatialArray:
     image[(y - 48) ** 2 / 30**2 + (x - 64) ** 2 / 45**2 < 1] = 1.0  # an ellipse
     image[2:22, 3:23] = 2.0  # a block in a corner: a rotation on the input grid cuts it off
     image[60:70, 90:120] = 3.0  # a bar
-    return sn.SpatialArray(image, origin=[-30.0, -40.0], spacing=[0.8, 0.6])
-
-
-def extent(image: sn.SpatialArray) -> list[float]:
-    """matplotlib's extent (left, right, bottom, top) in physical units, for an axis-aligned image."""
-    low = image.geometry.corners(image.shape).min(axis=0)
-    high = image.geometry.corners(image.shape).max(axis=0)
-    return [low[1], high[1], high[0], low[0]]
+    return sn.SpatialArray(image, origin=[-30.0, -40.0], spacing=[0.8, 0.6], meta={"spatial_units": "mm"})
 
 
 def main(path: str = "resampling.png") -> None:
@@ -66,12 +59,10 @@ def main(path: str = "resampling.png") -> None:
 
     figure, axes = plt.subplots(1, 3, figsize=(13, 4.2), constrained_layout=True)
     for ax, shown, title in zip(axes, (image, cut, fitted), ("input", "rotated, input grid", "rotated, fitted grid")):
-        ax.imshow(np.asarray(shown), extent=extent(shown), cmap="gray", vmin=-1, vmax=3, interpolation="nearest")
+        sn.imshow(shown, ax=ax, vmin=-1, vmax=3)  # voxel boxes at their physical positions, axes in mm
         ax.set_title(f"{title}\n{shown.shape[0]} x {shown.shape[1]} pixels")
-        ax.set_xlabel("physical axis 1 (mm)")
-        ax.set_ylabel("physical axis 0 (mm)")
         ax.set_xlim(-60, 60)
-        ax.set_ylim(60, -60)
+        ax.set_ylim(-60, 60)
         ax.plot(*centre[::-1], "r+", markersize=12)
     figure.suptitle("Same physical frame in every panel: the rotation centre (red +) stays put")
     figure.savefig(path, dpi=80)

@@ -76,14 +76,36 @@ def main() -> None:
     origin_xyz, spacing_xyz, _ = volume.geometry.to_itk()
     print("in ITK (x, y, z) order: origin", origin_xyz, "spacing", spacing_xyz)
 
-    step("8. xarray: physical coordinates, the layout itk and spatial-image use")
-    image = sn.SpatialArray(values[20, :4, :5], origin=[-25.6, -25.6], spacing=[0.8, 0.8], meta={"spatial_units": "mm"})
+    step("8. xarray, matplotlib and napari: every voxel at its physical position")
+    # a flipped image (as every RAS NIfTI is in the LPS frame): x runs 90, 89, 88, ... mm
+    image = sn.SpatialArray(values[20, :4, :5], origin=[-25.6, 90.0], spacing=[0.8, 1.0],
+                            direction=[[1.0, 0.0], [0.0, -1.0]], meta={"frame": "LPS"})
     data_array = image.to_xarray(name="ct")
-    print(data_array)
-    print("shares memory:", np.shares_memory(data_array.data, image))
-    flipped = sn.from_xarray(data_array.isel(x=slice(None, None, -1)))
-    print("an xarray selection comes back with its geometry: origin", flipped.origin, "direction", flipped.direction.tolist())
-    print("da.spatial reads geometry from coordinates and attrs:", data_array.spatial.spacing)
+    print(data_array.coords["x"].values, data_array.coords["x"].attrs["units"], "- coordinates are physical positions")
+    print("a flipped view aligns with the original voxel by voxel:",
+          np.array_equal((data_array + image[:, ::-1].to_xarray()).values, 2 * np.asarray(image)))
+    print("oblique volume: dims", volume.to_xarray().dims, "with lazy 3-D coordinates", list(volume.to_xarray().coords)[3:6])
+    slab = sn.from_xarray(volume.to_xarray().isel(k=slice(10, 30, 2)).mean("k"))
+    print("isel and mean over k come back by the binning rule:", slab.geometry.same_space(volume[10:30:2].mean(0).geometry))
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (left, right) = plt.subplots(1, 2, figsize=(8, 3))
+    data_array.plot(ax=left, x="x", y="y")  # xarray draws each voxel box at its coordinates
+    shown = sn.imshow(image, ax=right)  # the same picture from the SpatialArray
+    print("xarray's x axis", np.round(left.get_xlim(), 2), "and sn.imshow's", np.round(right.get_xlim(), 2),
+          "- extent (voxel boxes)", shown.get_extent())
+    plt.close(figure)
+    try:
+        import napari  # noqa: F401
+    except ImportError:
+        print("napari is not installed: pip install 'spatial-ndarray[napari]' for viewer.add_image(np.asarray(img), **sn.napari_layer_kwargs(img))")
+    else:
+        print("napari: viewer.add_image(np.asarray(volume), **sn.napari_layer_kwargs(volume)) with affine\n",
+              np.round(sn.napari_layer_kwargs(volume)["affine"], 3))
+    print("itk and spatial-image: image.to_xarray(layout='itk'); sn.from_xarray reads ours, theirs and files")
 
     step("9. Resampling, pyramids and filters in millimetres")
     turn = sn.AffineTransform.from_rotation(np.deg2rad(10), (1, 2), ndim=3, center=volume.index_to_physical([20, 32, 32]))

@@ -41,6 +41,8 @@ __all__ = [
     "resample_to_spacing",
     "to_xarray",
     "from_xarray",
+    "imshow",
+    "napari_layer_kwargs",
     "from_sitk",
     "to_sitk",
     "from_itk",
@@ -74,6 +76,15 @@ def __getattr__(name: str) -> object:
         from . import ome_zarr as _ome_zarr
 
         return getattr(_ome_zarr, name)
+    # physical coordinates at the borders: matplotlib and napari are imported when first called
+    if name == "imshow":
+        from .plotting import imshow
+
+        return imshow
+    if name == "napari_layer_kwargs":
+        from .napari import napari_layer_kwargs
+
+        return napari_layer_kwargs
     if name in _INTEROP:
         from . import interop
 

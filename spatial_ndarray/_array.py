@@ -245,11 +245,11 @@ class SpatialArray(np.ndarray):
         geometry = self._known_geometry()
         return geometry.contains(points, self.shape[: geometry.spatial_ndim])
 
-    def to_xarray(self, *, name: str = "image", dims: Any = None, units: str | None = None) -> Any:
+    def to_xarray(self, *, name: str = "image", dims: Any = None, units: str | None = None, layout: str = "physical") -> Any:
         """This array as an xarray.DataArray with physical coordinates; see `spatial_ndarray.to_xarray`."""
         from .xarray import to_xarray
 
-        return to_xarray(self, name=name, dims=dims, units=units)
+        return to_xarray(self, name=name, dims=dims, units=units, layout=layout)
 
     @classmethod
     def from_xarray(cls, data_array: Any, *, spatial_dims: Any = None) -> SpatialArray:

@@ -321,6 +321,30 @@ class Geometry:
             )
         return origin + (k * spacing) @ direction.T
 
+    def physical_coordinate(self, row: int, index: Sequence[npt.ArrayLike]) -> np.ndarray:
+        """Physical coordinate ``row`` of indices given per axis as broadcastable arrays (SA-2.1, one row of it).
+
+        ``origin[row] + sum_i direction[row, i] * spacing[i] * index[i]``, without
+        stacking the indices into one ``(..., N)`` array: lazy coordinates of large
+        grids compute one row at a time.
+
+        Examples
+        --------
+        >>> Geometry(origin=[1.0, 2.0], spacing=[2.0, 3.0]).physical_coordinate(1, [np.arange(2)[:, None], np.arange(3)])
+        array([[2., 5., 8.],
+               [2., 5., 8.]])
+        """
+        origin, spacing, direction = self._numpy()
+        if len(index) != len(spacing):
+            raise ValueError(f"index must give {len(spacing)} arrays (one per spatial axis), got {len(index)}")
+        result: Any = origin[row]
+        for i, positions in enumerate(index):
+            weight = direction[row, i] * spacing[i]
+            if weight != 0.0:
+                result = result + weight * np.asarray(positions, dtype=np.float64)
+        shape = np.broadcast_shapes(*(np.shape(k) for k in index))
+        return np.broadcast_to(result, shape).copy() if np.shape(result) != shape else np.asarray(result)
+
     def physical_to_index(self, points: npt.ArrayLike) -> np.ndarray:
         """Continuous indices of physical points, the inverse of `index_to_physical`.
 
@@ -546,6 +570,98 @@ class Geometry:
         """
         origin, _, direction = self._numpy()
         return direction.T @ origin
+
+    def axis_alignment(self) -> tuple[tuple[int, int], ...] | None:
+        """For a signed-permutation direction, the physical axis each array axis runs along and its sign.
+
+        Returns ``((row, sign), ...)``, one pair per spatial axis: column ``i`` of the
+        direction is ``sign * e_row``, within the direction tolerance in force. None
+        when some column is oblique (no single physical axis).
+
+        Examples
+        --------
+        >>> Geometry(spacing=[1.0, 1.0], direction=[[0.0, -1.0], [1.0, 0.0]]).axis_alignment()
+        ((1, 1), (0, -1))
+        >>> Geometry(spacing=[1.0], direction=[[0.6], [0.8]]).axis_alignment() is None
+        True
+        """
+        tol = get_tolerance().direction
+        pairs = []
+        for column in self._columns:
+            rows = [r for r, value in enumerate(column) if abs(value) > tol]
+            if len(rows) != 1 or abs(abs(column[rows[0]]) - 1.0) > tol:
+                return None
+            pairs.append((rows[0], 1 if column[rows[0]] > 0 else -1))
+        if len({row for row, _ in pairs}) != len(pairs):
+            return None
+        return tuple(pairs)
+
+    def axis_lines(self) -> tuple[np.ndarray, np.ndarray]:
+        """Start and signed step of each spatial axis' 1-D coordinate: element ``k`` sits at ``start + k * step``.
+
+        For an axis running along physical axis ``row`` (see `axis_alignment`) the
+        coordinate is the physical coordinate ``origin[row] + sign * k * spacing``
+        (descending where the direction is negative). For an oblique axis it is the
+        position along the axis' own unit vector, ``direction[:, i] @ origin + k * spacing``.
+
+        Examples
+        --------
+        >>> starts, steps = Geometry(origin=[5.0, 1.0], spacing=[2.0, 0.5], direction=[[-1.0, 0.0], [0.0, 1.0]]).axis_lines()
+        >>> starts.tolist(), steps.tolist()
+        ([5.0, 1.0], [-2.0, 0.5])
+        """
+        origin, spacing, direction = self._numpy()
+        alignment = self.axis_alignment()
+        if alignment is None:
+            return direction.T @ origin, spacing.copy()
+        starts = np.array([origin[row] for row, _ in alignment])
+        steps = np.array([sign * s for (_, sign), s in zip(alignment, spacing)])
+        return starts, steps
+
+    def box_edges(self, shape: Sequence[int]) -> np.ndarray:
+        """The 1-D coordinates (`axis_lines`) of the outer edges of the voxel boxes, ``(N, 2)``: index -0.5 and ``n - 0.5``.
+
+        These are what a plot's ``extent`` needs (SA-3.1: element ``k`` covers
+        ``[k - 0.5, k + 0.5)``). An edge pair is descending where the axis runs
+        against its physical axis.
+
+        Examples
+        --------
+        >>> Geometry(origin=[10.0], spacing=[2.0], direction=[[-1.0]]).box_edges([3]).tolist()
+        [[11.0, 5.0]]
+        """
+        n = len(self._spacing)
+        if len(shape) != n:
+            raise ValueError(f"shape must have {n} entries (one per spatial axis), got {tuple(shape)!r}")
+        starts, steps = self.axis_lines()
+        lengths = np.asarray(shape, dtype=np.float64)
+        return np.stack([starts - 0.5 * steps, starts + (lengths - 0.5) * steps], axis=1)
+
+    def in_plane(self) -> tuple[Geometry, tuple[int, ...] | None]:
+        """A square (``P == N``) geometry placing every element in the array's own plane, and the physical rows it keeps.
+
+        ``P == N``: this geometry, all rows. An embedded axis-aligned geometry (a
+        slice of an axis-aligned volume): the rows its axes run along, in physical
+        order, so positions are the true physical coordinates on those axes. An
+        embedded oblique one: the coordinates along its own axes
+        (``direction.T @ p``), rows None.
+
+        Examples
+        --------
+        >>> g = Geometry(origin=[7.0, 1.0, 2.0], spacing=[1.0, 1.0], direction=np.eye(3)[:, 1:])
+        >>> plane, rows = g.in_plane()
+        >>> plane.origin.tolist(), rows
+        ([1.0, 2.0], (1, 2))
+        """
+        origin, spacing, direction = self._numpy()
+        p, n = direction.shape
+        if p == n:
+            return self, tuple(range(p))
+        alignment = self.axis_alignment()
+        if alignment is None:
+            return Geometry(direction.T @ origin, spacing, np.eye(n)), None
+        rows = tuple(sorted(row for row, _ in alignment))
+        return Geometry(origin[list(rows)], spacing, direction[list(rows), :]), rows
 
     # -- derivations: each is one rule of SPEC.md --------------------------------
 
@@ -813,6 +929,31 @@ class Geometry:
         """True when ``other`` describes the same space within tolerance (SPEC SA-10.1)."""
         return self.mismatch(other, tol) is None
 
+    def same_space_along(self, other: Geometry, keep: Sequence[bool], tol: Tolerance | None = None) -> bool:
+        """`same_space` on the axes where ``keep`` is true, ignoring where the grids sit along the others.
+
+        Spacing and direction of the kept axes, and the origins' offset along the
+        kept axes, are compared within tolerance (SPEC SA-10.1).
+
+        Examples
+        --------
+        >>> a = Geometry(origin=[0.0, 0.0], spacing=[1.0, 2.0])
+        >>> a.same_space_along(Geometry(origin=[5.0, 0.0], spacing=[3.0, 2.0]), [False, True])
+        True
+        """
+        if len(keep) != len(self._spacing) or len(other._spacing) != len(self._spacing):
+            raise ValueError(f"keep must have {len(self._spacing)} entries and both geometries as many axes")
+        if len(other._origin) != len(self._origin):
+            return False
+        n = len(self._spacing)
+        mine = self.sliced([0] * n, [1] * n, keep)
+        theirs = other.sliced([0] * n, [1] * n, keep)
+        origin, _, direction = mine._numpy()
+        along = direction.T @ (theirs.origin - origin)
+        # put the other origin on this one's plane: only its offset along the kept axes counts
+        moved = Geometry._trusted(tuple((origin + direction @ along).tolist()), theirs._spacing, theirs._columns)
+        return mine.mismatch(moved, tol) is None
+
     def __eq__(self, other: object) -> bool:
         """Exact equality of every value (use `same_space` for tolerance)."""
         if not isinstance(other, Geometry):
@@ -1034,33 +1175,3 @@ def reflected_points(points: npt.ArrayLike, physical_axes: Iterable[int]) -> np.
     result[..., rows] = -result[..., rows]
     return result
 
-
-def axis_aligned_order(direction: npt.ArrayLike) -> tuple[list[int], list[bool]] | None:
-    """For a square direction that IS a signed permutation: which array axis runs along each physical axis.
-
-    Returns ``(order, flips)``: physical axis ``j`` is array axis ``order[j]``,
-    running backwards where ``flips[j]``. Transposing an image by ``order`` and then
-    reversing the flipped axes gives the identity direction, every element in place.
-    ``None`` for an oblique or embedded direction: unlike `closest_axes`, whose
-    answer it takes, it requires entries ``0`` and ``±1`` to within ``1e-12``, since
-    it decides a storage layout, not a tolerance question.
-
-    Examples
-    --------
-    >>> axis_aligned_order([[0.0, -1.0], [1.0, 0.0]])
-    ([1, 0], [True, False])
-    >>> axis_aligned_order([[0.6, -0.8], [0.8, 0.6]]) is None
-    True
-    """
-    d = _as_real_array("direction", direction, 2)
-    if d.shape[0] != d.shape[1]:
-        return None
-    axes, signs = closest_axes(d)
-    permutation = np.zeros_like(d)
-    permutation[list(axes), list(range(d.shape[1]))] = signs
-    if np.abs(d - permutation).max(initial=0.0) > 1e-12:
-        return None
-    order, flips = [0] * len(axes), [False] * len(axes)
-    for column, (axis, sign) in enumerate(zip(axes, signs)):
-        order[axis], flips[axis] = column, sign < 0
-    return order, flips

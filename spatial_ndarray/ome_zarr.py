@@ -35,7 +35,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ._array import SpatialArray
-from .geometry import Geometry, axis_aligned_order
+from .geometry import Geometry
 from .pyramid import block_mean
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -209,8 +209,7 @@ def write_ome_zarr(
     if os.path.exists(location) and not overwrite:
         raise FileExistsError(f"{location} exists; pass overwrite=True to replace it")
 
-    aligned = axis_aligned_order(geometry.direction)
-    order, flips = aligned if aligned is not None else (list(range(n)), [False] * n)
+    order, flips = _storage_order(geometry)
     layout = _Layout(order, flips, values.ndim)
     stored_values = layout.to_stored(values)
     stored_geometry = layout.to_stored(_placeholder(values.shape, geometry)).geometry
@@ -273,6 +272,22 @@ def write_ome_zarr(
         group.attrs.update({"ome": {"version": "0.5", "multiscales": [multiscale]}, _ATTR: ours})
     else:
         group.attrs.update({"multiscales": [{"version": "0.4", **multiscale}], _ATTR: ours})
+
+
+def _storage_order(geometry: Geometry) -> tuple[list[int], list[bool]]:
+    """(order, flips): the stored view is ``transpose(order)`` then flips, the identity direction where axis-aligned.
+
+    Physical axis ``j`` is stored from array axis ``order[j]``, reversed where
+    ``flips[j]``. An oblique or embedded image is stored as it is.
+    """
+    n = geometry.spatial_ndim
+    alignment = geometry.axis_alignment() if geometry.physical_ndim == n else None
+    if alignment is None:
+        return list(range(n)), [False] * n
+    order, flips = [0] * n, [False] * n
+    for axis, (row, sign) in enumerate(alignment):
+        order[row], flips[row] = axis, sign < 0
+    return order, flips
 
 
 class _Layout:

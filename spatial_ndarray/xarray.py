@@ -1,34 +1,40 @@
-"""xarray adapters: SpatialArray <-> DataArray with physical coordinates, and the ``da.spatial`` accessor.
+"""xarray adapters: SpatialArray <-> DataArray with true physical coordinates, and the ``da.spatial`` accessor.
 
-The layout follows itk's xarray bridge (itk 5.4) and spatial-image (1.2), so
-``itk.image_from_xarray(to_xarray(image))`` recovers the geometry:
+Two layouts (SPEC chapter 14):
 
-* dims in array order, ``("t", "z", "y", "x")[-N:]`` for the spatial axes, ``"c"``
-  for a trailing component axis;
-* one float64 coordinate per spatial dim, ``origin[i] + arange(n_i) * spacing[i]``;
-* ``attrs["direction"]``: the direction in numpy order (itk writes ``D_itk[::-1,
-  ::-1]`` there and reads it back the same way);
-* ``attrs["origin"]``, ``attrs["spacing"]``: the exact values (itk ignores these
-  keys), so a size-1 axis or a coordinate rounding error loses nothing;
-* ``attrs["spatial_dims"]``: the spatial dims, space-separated, in the order the
-  geometry attrs are written in (a string: itk copies it as metadata).
+* ``layout="physical"`` (the default): coordinates are physical positions. An
+  axis-aligned image (direction a signed permutation: flips and axis swaps
+  included) gets one 1-D coordinate per dim holding the physical coordinate of its
+  elements along the physical axis the dim runs along (descending where the
+  direction is negative), and dims are named after those physical axes. An oblique
+  image gets dims ``("l", "k", "j", "i")[-N:]`` with 1-D positions along each axis,
+  plus N-D physical coordinates ``z``, ``y``, ``x`` computed on demand. Both are
+  served by a `GeometryIndex` (an xarray ``CoordinateTransformIndex``), so nothing
+  is computed or stored per voxel, and ``isel``, ``sel`` and alignment derive the
+  geometry through `Geometry`. The scalar coordinate ``spatial_geometry`` records
+  the geometry in netCDF-safe attrs; the DataArray's own attrs are the image's
+  ``meta``, whatever its keys.
+* ``layout="itk"``: itk's xarray bridge (itk 5.4) and spatial-image (1.2):
+  coordinates ``origin[i] + arange(n_i) * spacing[i]`` along the array axes and
+  the direction in ``attrs["direction"]``, so ``itk.image_from_xarray`` recovers
+  the geometry.
 
-An embedded geometry (``P > N``, a slice of a volume) cannot be expressed by
-coordinates alone: its coordinates are the offsets along each axis,
-``direction[:, i] @ origin + arange(n_i) * spacing[i]``, and the full origin and
-``(P, N)`` direction live in the attrs (itk refuses such a direction).
+`from_xarray` reads both layouts, itk's and spatial-image's DataArrays, and
+DataArrays whose index a reduction, ``coarsen`` or a file dropped.
 
 xarray is imported when this module is; the accessor is registered then.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+import json
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
 
 from ._array import SpatialArray
+from ._units import physical_axis_names, spatial_units
 from .geometry import Geometry
 
 try:
@@ -38,30 +44,48 @@ except ImportError as error:  # pragma: no cover - depends on the environment
         "spatial_ndarray's xarray adapters need xarray: pip install 'spatial-ndarray[xarray]'"
     ) from error
 
-__all__ = ["SpatialAccessor", "from_xarray", "geometry_of", "to_xarray"]
+from ._xarray_index import RECORD, GeometryIndex, record_variable, surviving_transform
+
+__all__ = ["GeometryIndex", "SpatialAccessor", "from_xarray", "geometry_of", "to_xarray"]
 
 SPATIAL_DIMS = ("t", "z", "y", "x")
+INDEX_DIMS = ("l", "k", "j", "i")
 COMPONENT_DIM = "c"
+LAYOUTS = ("physical", "itk")
 _GEOMETRY_ATTRS = ("direction", "origin", "spacing", "spatial_dims")
+_META_PREFIX = "meta_"  # itk layout: a meta key that names a geometry attr is stored as meta_<key>
 # a coordinate step may differ from the mean step by this fraction of it and still count as uniform
 _UNIFORM = 1e-6
 
 
 def to_xarray(
-    image: SpatialArray, *, name: str = "image", dims: Sequence[str] | None = None, units: str | None = None
+    image: SpatialArray,
+    *,
+    name: str = "image",
+    dims: Sequence[str] | None = None,
+    units: str | None = None,
+    layout: str = "physical",
+    physical_axes: Sequence[str] | None = None,
 ) -> xr.DataArray:
-    """A DataArray sharing ``image``'s memory, with physical coordinates (itk and spatial-image layout).
+    """A DataArray sharing ``image``'s memory, with physical coordinates.
 
     Parameters
     ----------
     image : SpatialArray
     name : str, default "image"
     dims : sequence of str, optional
-        One name per axis. Default ``("t", "z", "y", "x")[-N:]`` and ``"c"`` for
-        one component axis.
+        One name per axis. Default (physical layout): each axis-aligned dim is
+        named after the physical axis it runs along; oblique dims are
+        ``("l", "k", "j", "i")[-N:]``; one component axis is ``"c"``. The itk
+        layout names dims ``("t", "z", "y", "x")[-N:]`` in array order.
     units : str, optional
-        Physical units of the coordinates (``"mm"``), written as the coordinates'
-        ``units`` attr. Default ``image.meta.get("spatial_units")``.
+        Units of the coordinates. Default ``image.meta["spatial_units"]``, else
+        ``"mm"`` for a medical frame (``meta["frame"]`` LPS or RAS), else none.
+    layout : {"physical", "itk"}
+        ``"physical"``: coordinates are physical positions (lazy, through a
+        `GeometryIndex`). ``"itk"``: itk's and spatial-image's convention.
+    physical_axes : sequence of str, optional
+        Names of the ``P`` physical axes, default ``("t", "z", "y", "x")[-P:]``.
 
     Returns
     -------
@@ -71,27 +95,95 @@ def to_xarray(
     --------
     >>> import numpy as np
     >>> from spatial_ndarray import SpatialArray
-    >>> da = to_xarray(SpatialArray(np.zeros((2, 3)), origin=[10.0, 20.0], spacing=[2.0, 0.5]))
+    >>> flipped = SpatialArray(np.zeros((2, 3)), origin=[10.0, 20.0], spacing=[2.0, 0.5], direction=[[1, 0], [0, -1]])
+    >>> da = to_xarray(flipped)
     >>> da.dims, da.coords["x"].values.tolist()
-    (('y', 'x'), [20.0, 20.5, 21.0])
+    (('y', 'x'), [20.0, 19.5, 19.0])
+    >>> to_xarray(flipped, layout="itk").coords["x"].values.tolist()
+    [20.0, 20.5, 21.0]
     """
     if not isinstance(image, SpatialArray):
         raise TypeError(f"to_xarray needs a SpatialArray, got {type(image).__name__}")
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+    meta = dict(image._meta) if image._meta is not None else {}
+    if units is None:
+        units = spatial_units(meta)
+    if layout == "itk":
+        return _to_itk_layout(image, name, dims, units, meta)
+    return _to_physical_layout(image, name, dims, units, meta, physical_axes)
+
+
+def _check_dims(dims: Sequence[str], ndim: int) -> tuple[str, ...]:
+    dims = tuple(dims)
+    if len(dims) != ndim or len(set(dims)) != len(dims) or not all(isinstance(d, str) for d in dims):
+        raise ValueError(f"dims must be {ndim} distinct strings, got {dims!r}")
+    return dims
+
+
+def _component_dims(n_components: int) -> tuple[str, ...]:
+    if n_components > 1:
+        raise ValueError(f"dims is required for {n_components} component axes (the default names one, 'c')")
+    return (COMPONENT_DIM,) if n_components else ()
+
+
+def _to_physical_layout(image: SpatialArray, name: str, dims: Sequence[str] | None, units: str | None,
+                        meta: dict[str, Any], physical_axes: Sequence[str] | None) -> xr.DataArray:
     geometry = image.geometry
     values = np.asarray(image)
     n, p = geometry.spatial_ndim, geometry.physical_ndim
-    n_components = values.ndim - n
+    if physical_axes is None:
+        physical_axes = physical_axis_names(p)
+    physical_axes = tuple(physical_axes)
+    if len(physical_axes) != p or len(set(physical_axes)) != p or not all(isinstance(a, str) for a in physical_axes):
+        raise ValueError(f"physical_axes must be {p} distinct strings, got {physical_axes!r}")
+    alignment = geometry.axis_alignment()
+    if dims is None:
+        if alignment is not None:
+            spatial = tuple(physical_axes[row] for row, _ in alignment)
+        else:
+            spatial = INDEX_DIMS[-n:] if n <= len(INDEX_DIMS) else tuple(f"dim_{i}" for i in range(n))
+        dims = spatial + _component_dims(values.ndim - n)
+    dims = _check_dims(dims, values.ndim)
+    if alignment is None:
+        clash = sorted(set(dims) & set(physical_axes))
+    else:
+        covered = {row for row, _ in alignment}
+        clash = sorted(set(dims) & {a for row, a in enumerate(physical_axes) if row not in covered})
+    if clash or RECORD in dims:
+        raise ValueError(
+            f"dims {dims!r} reuse the names {clash or [RECORD]} of physical coordinates: pass other dims, or physical_axes=..."
+        )
+    index = GeometryIndex.from_geometry(geometry, dims[:n], values.shape[:n], physical_axes, units)
+    indexed = index.create_variables()
+    variables: dict[Hashable, Any] = dict(indexed)
+    variables[RECORD] = record_variable(index.transform)
+    if alignment is not None and p > n:  # an axis-aligned slice: the physical axes no dim runs along are constant
+        covered = {row for row, _ in alignment}
+        for row, axis_name in enumerate(physical_axes):
+            if row not in covered:
+                attrs = {"long_name": f"{axis_name} position", "physical_axis": axis_name} | ({"units": units} if units else {})
+                variables[axis_name] = xr.Variable((), geometry.origin[row], attrs=attrs)
+    indexes: dict[Hashable, Any] = {name: index for name in indexed}
+    for axis, dim in enumerate(dims[n:], start=n):
+        indexes[dim] = xr.indexes.PandasIndex(np.arange(values.shape[axis], dtype=np.uint32), dim)
+        variables.update(indexes[dim].create_variables())
+    # one Coordinates object built at once: assign_coords would copy (and deep-copy) the index variables each time
+    coords = xr.Coordinates(variables, indexes=indexes)
+    data_array = xr.DataArray(values, dims=dims, coords=coords, attrs=meta, name=name)
+    return data_array
+
+
+def _to_itk_layout(image: SpatialArray, name: str, dims: Sequence[str] | None, units: str | None,
+                   meta: dict[str, Any]) -> xr.DataArray:
+    geometry = image.geometry
+    values = np.asarray(image)
+    n = geometry.spatial_ndim
     if dims is None:
         if n > len(SPATIAL_DIMS):
             raise ValueError(f"dims is required for {n} spatial axes (names exist for up to {len(SPATIAL_DIMS)})")
-        if n_components > 1:
-            raise ValueError(f"dims is required for {n_components} component axes (the default names one, 'c')")
-        dims = SPATIAL_DIMS[-n:] + ((COMPONENT_DIM,) if n_components else ())
-    dims = tuple(dims)
-    if len(dims) != values.ndim or len(set(dims)) != len(dims) or not all(isinstance(d, str) for d in dims):
-        raise ValueError(f"dims must be {values.ndim} distinct strings, got {dims!r}")
-    if units is None and image._meta is not None:
-        units = image._meta.get("spatial_units")
+        dims = SPATIAL_DIMS[-n:] + _component_dims(values.ndim - n)
+    dims = _check_dims(dims, values.ndim)
     origin, spacing, direction = geometry.origin, geometry.spacing, geometry.direction
     starts = geometry.start_coordinates()
     coords: dict[Hashable, Any] = {}
@@ -106,8 +198,8 @@ def to_xarray(
         "spacing": spacing.copy(),
         "spatial_dims": " ".join(dims[:n]),
     }
-    if image._meta is not None:
-        attrs.update({k: v for k, v in image._meta.items() if k not in _GEOMETRY_ATTRS})
+    for key, value in meta.items():  # a meta key named like a geometry attr is kept under a prefix, not lost
+        attrs[_META_PREFIX + key if key in _GEOMETRY_ATTRS or key.startswith(_META_PREFIX) else key] = value
     return xr.DataArray(values, dims=dims, coords=coords, attrs=attrs, name=name)
 
 
@@ -140,30 +232,35 @@ def _spatial_dims(data_array: xr.DataArray, spatial_dims: Sequence[str] | None) 
     return chosen
 
 
-def _attr_vector(attrs: dict[Hashable, Any], key: str, length: int | None) -> np.ndarray | None:
+def _attr_vector(attrs: Mapping[Hashable, Any], key: str, length: int | None, owner: str | None = None) -> np.ndarray | None:
+    where = f"coords[{owner!r}].attrs[{key!r}]" if owner else f"attrs[{key!r}]"
     value = attrs.get(key)
     if value is None:
         return None
     try:
-        array = np.asarray(value, dtype=np.float64)
+        array = np.atleast_1d(np.asarray(value, dtype=np.float64))
     except (TypeError, ValueError):
-        raise ValueError(f"attrs[{key!r}] must hold real numbers, got {value!r}") from None
+        raise ValueError(f"{where} must hold real numbers, got {value!r}") from None
     if array.ndim != 1 or (length is not None and array.shape[0] != length):
-        raise ValueError(f"attrs[{key!r}] must be a vector of {length} entries, got {value!r}")
+        raise ValueError(f"{where} must be a vector of {length} entries, got {value!r}")
     return array
 
 
 def geometry_of(data_array: xr.DataArray, spatial_dims: Sequence[str] | None = None) -> tuple[Geometry, tuple[str, ...]]:
-    """The geometry a DataArray's coordinates and attrs describe, and the spatial dims it is expressed in.
+    """The geometry a DataArray describes, and the spatial dims it is expressed in (their order).
 
-    Reads only coordinates and attrs, never the data (a dask-backed array is not
-    computed).
+    Read, in this order, from: its `GeometryIndex` (exact, whatever ``isel`` did);
+    its ``spatial_geometry`` record and coordinates (after a reduction, ``coarsen``
+    or a file dropped the index: coordinates are read relative to the record, and
+    a spatial dim that is gone without a coordinate was reduced, so it is binned);
+    itk-layout attrs and coordinates; coordinates alone. Never reads the data (a
+    dask-backed array is not computed).
 
     Raises
     ------
     ValueError
         Non-uniform or constant coordinates, an unknown dim without
-        ``spatial_dims``, or a direction attr of the wrong shape.
+        ``spatial_dims``, or geometry attrs of the wrong shape.
 
     Examples
     --------
@@ -173,6 +270,119 @@ def geometry_of(data_array: xr.DataArray, spatial_dims: Sequence[str] | None = N
     >>> geometry.spacing.tolist(), geometry.direction.tolist()
     ([2.0, 0.5], [[-1.0, 0.0], [0.0, 1.0]])
     """
+    for index in data_array.xindexes.get_unique():
+        if isinstance(index, GeometryIndex):
+            return _reordered(index.geometry, index.spatial_dims, spatial_dims)
+    reference = _reference(data_array)
+    if reference is not None:
+        geometry, dims = _geometry_relative(data_array, *reference)
+        return _reordered(geometry, dims, spatial_dims)
+    return _geometry_from_itk_attrs(data_array, spatial_dims)
+
+
+def _reordered(geometry: Geometry, dims: tuple[str, ...], wanted: Sequence[str] | None) -> tuple[Geometry, tuple[str, ...]]:
+    """``geometry`` with its axes in the order of ``wanted`` (default: as they are)."""
+    if wanted is None or tuple(wanted) == dims:
+        return geometry, dims
+    wanted = tuple(wanted)
+    if sorted(wanted) != sorted(dims):
+        raise ValueError(f"spatial_dims {wanted!r} must be the spatial dims {dims!r} of the DataArray, in some order")
+    return geometry.permuted([dims.index(d) for d in wanted]), wanted
+
+
+def _record_geometry(record: Any) -> tuple[Geometry, tuple[str, ...], tuple[int, ...]]:
+    """The geometry, spatial dims and shape the ``spatial_geometry`` coordinate records (JSON text)."""
+    text = record.item() if isinstance(record, np.ndarray) else record
+    if isinstance(text, bytes):
+        text = text.decode()
+    try:
+        fields = json.loads(text)
+        dims = tuple(str(d) for d in fields["spatial_dims"])
+        shape = tuple(int(v) for v in fields["shape"])
+        origin, spacing, direction = fields["origin"], fields["spacing"], fields["direction"]
+    except (TypeError, ValueError, KeyError) as error:
+        raise ValueError(
+            f"coords[{RECORD!r}] must hold the JSON geometry record sn.to_xarray writes, got {text!r} ({error})"
+        ) from None
+    if len(shape) != len(dims):
+        raise ValueError(f"coords[{RECORD!r}] records {len(dims)} spatial dims but a shape of {len(shape)}: {text!r}")
+    return Geometry(origin, spacing, direction), dims, shape
+
+
+def _reference(data_array: xr.DataArray) -> tuple[Geometry, tuple[str, ...], tuple[int, ...]] | None:
+    """The grid the DataArray's coordinates are read against once its index is gone, with its dims and shape.
+
+    The transform still behind a lazy coordinate (a reduction keeps the other dims'
+    coordinates, computed from the grid before it) is exact; else the record
+    `to_xarray` wrote; else None.
+    """
+    for variable in data_array.coords.values():
+        transform = surviving_transform(variable.variable)
+        if transform is not None:
+            return transform.geometry, transform.dims, tuple(transform.dim_size[d] for d in transform.dims)
+    if RECORD in data_array.coords:
+        return _record_geometry(data_array.coords[RECORD].values)
+    return None
+
+
+def _geometry_relative(data_array: xr.DataArray, recorded: Geometry, dims: tuple[str, ...],
+                       shape: tuple[int, ...]) -> tuple[Geometry, tuple[str, ...]]:
+    """The geometry of the DataArray's grid, read from its coordinates relative to the grid ``recorded``.
+
+    A dim's first coordinate gives the continuous index of its first element in
+    ``recorded``, the step ratio the factor (a negative one flips); a dim that is
+    gone with a scalar coordinate was an integer selection; one gone without a
+    coordinate was reduced, so it is binned (SA-8.1).
+    """
+    starts, steps = recorded.axis_lines()
+    n = len(dims)
+    offsets = [0.0] * n
+    factors = [1.0] * n
+    keep = [True] * n
+    for axis, dim in enumerate(dims):
+        coordinate = data_array.coords.get(dim)
+        if dim not in data_array.dims:
+            keep[axis] = False
+            if coordinate is not None and coordinate.ndim == 0:  # an integer selection: the element it chose
+                offsets[axis] = _snap((float(coordinate.values) - starts[axis]) / steps[axis])
+            else:  # a reduction over the whole axis: the binning rule (SA-8.1)
+                offsets[axis] = (shape[axis] - 1) / 2.0
+            continue
+        if coordinate is None or coordinate.dims != (dim,) or coordinate.size == 0:
+            continue
+        values = np.asarray(coordinate.values, dtype=np.float64)
+        offset = _snap((values[0] - starts[axis]) / steps[axis])
+        offsets[axis] = offset
+        if values.size >= 2:
+            step = (values[-1] - values[0]) / (values.size - 1)
+            if step == 0 or not np.all(np.abs(np.diff(values) - step) <= _UNIFORM * abs(step)):
+                raise ValueError(f"the coordinates of dim {dim!r} are not uniformly spaced: {values[:5].tolist()}...")
+            factors[axis] = _snap(step / steps[axis])
+        elif offset != round(offset) or (offset > 0 and 2 * offset + 1 == shape[axis]):
+            # one element at a bin centre: a block of 2 * offset + 1 elements from the first (xarray's coarsen)
+            width = 2 * offset + 1
+            if abs(width - round(width)) > _UNIFORM or not 1 < round(width) <= shape[axis]:
+                raise ValueError(
+                    f"dim {dim!r} has one element at {values[0]!r}, {offset:g} elements from the first of "
+                    f"{shape[axis]}: neither an element nor a bin from the first one. Read the DataArray before "
+                    "this step, or bin the SpatialArray (sn.downsample)"
+                )
+            factors[axis] = float(round(width))
+    if not any(keep):
+        raise ValueError(f"the DataArray has none of its spatial dims {dims} left: it is a single value")
+    if all(keep) and not any(offsets) and all(f == 1.0 for f in factors):
+        return recorded, dims
+    geometry = recorded.sliced(offsets, factors, keep)
+    return geometry, tuple(d for d, kept in zip(dims, keep) if kept)
+
+
+def _snap(value: float) -> float:
+    """``value``, or the integer within `_UNIFORM` of it (coordinates carry rounding)."""
+    nearest = round(value)
+    return float(nearest) if abs(value - nearest) <= _UNIFORM else float(value)
+
+
+def _geometry_from_itk_attrs(data_array: xr.DataArray, spatial_dims: Sequence[str] | None) -> tuple[Geometry, tuple[str, ...]]:
     dims = _spatial_dims(data_array, spatial_dims)
     n = len(dims)
     attrs = data_array.attrs
@@ -187,6 +397,8 @@ def geometry_of(data_array: xr.DataArray, spatial_dims: Sequence[str] | None = N
         except (TypeError, ValueError):
             raise ValueError(f"attrs['direction'] must hold real numbers, got {attrs['direction']!r}") from None
         p = exact_origin.shape[0] if exact_origin is not None else n
+        if direction.ndim == 1 and direction.size == p * n:
+            direction = direction.reshape(p, n)  # flattened row by row, as netCDF attrs must be
         if direction.shape != (p, n):
             raise ValueError(
                 f"attrs['direction'] must have shape ({p}, {n}) for spatial dims {dims}, got {direction.shape}"
@@ -243,11 +455,13 @@ def geometry_of(data_array: xr.DataArray, spatial_dims: Sequence[str] | None = N
 
 
 def from_xarray(data_array: xr.DataArray, *, spatial_dims: Sequence[str] | None = None) -> SpatialArray:
-    """A SpatialArray from a DataArray with physical coordinates (ours, itk's or spatial-image's).
+    """A SpatialArray from a DataArray: ours (either layout), itk's or spatial-image's.
 
-    Spatial dims are moved into the order the geometry is expressed in (their
-    canonical ``t, z, y, x`` order unless the attrs or ``spatial_dims`` say
-    otherwise), component dims after them. A dask-backed DataArray is computed.
+    Spatial dims are moved into the order the geometry is expressed in (array
+    order as written; ``t, z, y, x`` for DataArrays without our index or attrs,
+    unless ``spatial_dims`` says otherwise), component dims after them. A
+    dask-backed DataArray is computed. Reductions over a spatial dim give the
+    binning rule's geometry (SA-8.1).
 
     Parameters
     ----------
@@ -272,8 +486,21 @@ def from_xarray(data_array: xr.DataArray, *, spatial_dims: Sequence[str] | None 
     geometry, dims = geometry_of(data_array, spatial_dims)
     order = list(dims) + [d for d in data_array.dims if d not in dims]
     values = np.asarray(data_array.transpose(*order).data)
-    meta = {k: v for k, v in data_array.attrs.items() if k not in _GEOMETRY_ATTRS}
-    return SpatialArray(values, geometry=geometry, meta=meta or None)
+    return SpatialArray(values, geometry=geometry, meta=_meta_of(data_array) or None)
+
+
+def _meta_of(data_array: xr.DataArray) -> dict[str, Any]:
+    """The image's meta: every attr of our physical layout; itk-layout attrs without the geometry keys."""
+    attrs = data_array.attrs
+    if RECORD in data_array.coords or any(isinstance(i, GeometryIndex) for i in data_array.xindexes.get_unique()):
+        return {str(k): v for k, v in attrs.items()}
+    meta: dict[str, Any] = {}
+    for key, value in attrs.items():
+        key = str(key)
+        if key in _GEOMETRY_ATTRS:
+            continue
+        meta[key[len(_META_PREFIX):] if key.startswith(_META_PREFIX) else key] = value
+    return meta
 
 
 @xr.register_dataarray_accessor("spatial")
@@ -354,6 +581,26 @@ class SpatialAccessor:
             step = xr.DataArray(direction[:, axis] * spacing[axis], dims=("physical",))
             total = total + xr.DataArray(index, dims=(dim,)) * step
         return total.transpose(*dims, "physical")
+
+    def indexed(self) -> xr.DataArray:
+        """This DataArray with a `GeometryIndex` rebuilt from its geometry (after a file or ``coarsen`` dropped it).
+
+        The spatial dims' coordinates become the index's lazy ones; other
+        coordinates and attrs are kept.
+        """
+        geometry, dims = self._geometry()
+        data_array = self._data_array
+        old = data_array.coords.get(dims[0])
+        units = old.attrs.get("units") if old is not None else None
+        physical_axes = None
+        if RECORD in data_array.coords:
+            physical_axes = tuple(json.loads(str(data_array.coords[RECORD].values.item())).get("physical_axes", ()))
+        if physical_axes is None or len(physical_axes) != geometry.physical_ndim:
+            physical_axes = physical_axis_names(geometry.physical_ndim)
+        index = GeometryIndex.from_geometry(geometry, dims, [data_array.sizes[d] for d in dims], physical_axes, units)
+        coords = xr.Coordinates.from_xindex(index)
+        stale = [name for name in set(coords) | set(dims) if name in data_array.coords]
+        return data_array.drop_vars(stale).assign_coords(coords)
 
     def to_spatial_array(self) -> SpatialArray:
         """The SpatialArray (computes a dask-backed DataArray)."""
