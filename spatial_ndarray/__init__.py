@@ -48,12 +48,17 @@ __all__ = [
     "to_nibabel",
     "read",
     "write",
+    "to_monai",
+    "from_monai",
+    "to_torchio",
+    "from_torchio",
 ]
 
 __version__ = "0.1.0"
 
 
 _INTEROP = ("from_sitk", "to_sitk", "from_itk", "to_itk", "from_nibabel", "to_nibabel", "read", "write")
+_INTEROP += ("to_monai", "from_monai", "to_torchio", "from_torchio")  # torch, MONAI, TorchIO: the dl extra
 
 
 def __getattr__(name: str) -> object:

@@ -1,0 +1,90 @@
+"""What the MONAI and TorchIO converters share: optional imports, and values <-> channel-first torch tensors.
+
+The layout rule, written out: our values are ``(z, y, x[, c])`` (numpy order, one
+optional trailing component axis); MONAI and TorchIO want ``(c, i, j, k)`` with
+``(i, j, k) = (x, y, z)``. That is the reverse of every axis, ``values.transpose()``:
+a view, which torch shares without copying (``torch.from_numpy`` takes any
+non-negative strides). A scalar image gets a length-1 channel in front, also a view.
+"""
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+from typing import Any
+
+import numpy as np
+
+from .._array import SpatialArray
+from ..geometry import FRAMES
+
+__all__ = ["channel_first", "frame_of", "from_channel_first", "require", "tensor_values"]
+
+
+def require(module: str) -> ModuleType:
+    """Import torch, monai or torchio, or raise an ImportError saying what to install (the ``dl`` extra)."""
+    try:
+        return importlib.import_module(module)
+    except ImportError as error:
+        raise ImportError(
+            f"this needs {module}: pip install 'spatial-ndarray[dl]' (torch, monai and torchio; for the CPU-only "
+            "build install torch from PyTorch's CPU-only wheels first)"
+        ) from error
+
+
+def frame_of(array: SpatialArray, caller: str) -> str:
+    """The frame the array's geometry is written in (``meta["frame"]``, LPS when absent), checked."""
+    frame = (array._meta or {}).get("frame", "LPS")
+    if frame not in FRAMES:
+        raise ValueError(f"{caller} reads the geometry in meta['frame'], which must be one of {FRAMES}; got {frame!r}")
+    return str(frame)
+
+
+def channel_first(array: SpatialArray, caller: str) -> tuple[Any, int]:
+    """A CPU torch tensor ``(c, i, j, k)`` of the array's values (a view when torch can share them) and ``N``.
+
+    It copies only when torch cannot share the memory: negative strides (a flipped
+    view), a read-only array (torch tensors cannot be read-only; writing through a
+    shared one would change the array) or non-native byte order.
+    """
+    torch = require("torch")
+    if not isinstance(array, SpatialArray):
+        raise TypeError(f"{caller} needs a SpatialArray, got {type(array).__name__}")
+    values = np.asarray(array)
+    n = array.spatial_ndim
+    components = values.ndim - n
+    if components > 1:
+        raise ValueError(
+            f"{caller}: torch images have one channel axis; this array has {components} component axes "
+            f"(shape {values.shape}, N={n}): reshape the components into one axis first"
+        )
+    layout = values.transpose()  # (c, i, j, k) or (i, j, k): every axis reversed
+    if components == 0:
+        layout = layout[np.newaxis]
+    if any(s < 0 for s in layout.strides) or not layout.flags.writeable or not layout.dtype.isnative:
+        layout = np.ascontiguousarray(layout, dtype=layout.dtype.newbyteorder("="))
+    try:
+        tensor = torch.from_numpy(layout)
+    except TypeError:
+        raise TypeError(f"{caller}: torch has no dtype for the array's dtype {values.dtype}; convert it with astype first") from None
+    return tensor, n
+
+
+def tensor_values(tensor: Any, caller: str, field: str) -> np.ndarray:
+    """The values of a CPU torch tensor as a numpy array sharing its memory (detached from autograd)."""
+    torch = require("torch")
+    if not isinstance(tensor, torch.Tensor):
+        raise TypeError(f"{caller}: {field} must be a torch.Tensor, got {type(tensor).__name__}")
+    if tensor.device.type != "cpu":
+        raise ValueError(f"{caller}: {field} is on device {str(tensor.device)!r}; move it to the CPU first (tensor.cpu())")
+    plain = tensor.as_subclass(torch.Tensor) if type(tensor) is not torch.Tensor else tensor
+    values: np.ndarray = plain.detach().resolve_conj().resolve_neg().numpy()
+    return values
+
+
+def from_channel_first(values: np.ndarray) -> np.ndarray:
+    """``(c, i, j, k)`` values back to ``(z, y, x[, c])`` (a view): a length-1 channel becomes a scalar image."""
+    layout = values.transpose()  # (k, j, i, c)
+    if values.shape[0] == 1:
+        layout = layout[..., 0]
+    return layout
