@@ -16,9 +16,12 @@ geometry            ``o``, ``s``, ``D`` (P x N)            ``affine`` ``(P+1, P+
 
 so ``affine[:P, :N] = diag(f) @ (D * s)[::-1, ::-1]`` and ``affine[:P, P] = diag(f) @ o[::-1]``,
 with ``f = (-1, -1, 1)`` for RAS and ``(1, 1, 1)`` for LPS (`Geometry.to_ijk_affine`).
-A 2-D image in a 2-D space gets a 3 x 3 affine, as MONAI's ITK reader gives; a 2-D
-slice embedded in 3-D space gets a 4 x 4 affine whose third column is the unit
-normal of the plane.
+A 2-D image in a 2-D space gets a 3 x 3 affine, as MONAI's ITK reader gives. MONAI
+reads a 2-D tensor's geometry from ``affine[:2, :2]`` (``affine_to_spacing``,
+``to_affine_nd``), i.e. in the z = 0 plane, so a 2-D slice embedded in 3-D space
+travels as a volume one voxel thick, ``(c, i, j, 1)`` with a 4 x 4 affine whose third
+column is the plane's unit normal; ``meta["spatial_ndarray"]`` records ``N`` and ``P``
+so that `from_monai` gives the slice back.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ import numpy as np
 
 from .._array import SpatialArray
 from ..geometry import FRAMES, Geometry
-from ._torch import channel_first, frame_of, from_channel_first, require, tensor_values
+from ._torch import RECORD_KEY, channel_first, frame_of, from_channel_first, geometry_of, record_of, require, tensor_values
 
 __all__ = ["from_monai", "to_monai"]
 
@@ -79,14 +82,18 @@ def to_monai(array: SpatialArray, *, space: str = "RAS") -> Any:
     """
     monai = require("monai")
     torch = require("torch")
-    tensor, _ = channel_first(array, "to_monai")
+    tensor, n = channel_first(array, "to_monai")
     if space not in FRAMES:
         raise ValueError(f"to_monai: space must be one of {FRAMES} (MONAI's meta['space']), got {space!r}")
+    p = array.geometry.physical_ndim
     affine = array.geometry.to_ijk_affine(space, geometry_frame=frame_of(array, "to_monai"))
     meta: dict[str, Any] = {
         key: value for key, value in (array._meta or {}).items() if isinstance(value, str) and key != "frame" and key not in _MONAI_KEYS
     }
-    meta.update({"space": space, "original_channel_dim": 0, "spatial_shape": np.array(array.spatial_shape[::-1])})
+    if p > n:  # an embedded slice: a volume one voxel thick along each missing axis (see the module's note)
+        tensor = tensor.reshape(tuple(tensor.shape) + (1,) * (p - n))
+        meta[RECORD_KEY] = record_of(array)
+    meta.update({"space": space, "original_channel_dim": 0, "spatial_shape": np.array(tensor.shape[1:])})
     return monai.data.MetaTensor(tensor, affine=torch.from_numpy(affine), meta=meta)
 
 
@@ -95,9 +102,12 @@ def from_monai(tensor: Any) -> SpatialArray:
 
     The inverse of `to_monai` (see the module's table): values ``(c, i, j, k)`` come
     back as ``(z, y, x, c)``, a length-1 channel as a scalar image; ``meta["space"]``
-    (RAS when absent, MONAI's default) says which frame the affine is in. A
-    ``(D+1, D+1)`` affine with fewer spatial axes ``N < D`` gives a slice embedded in
-    ``D``-D space (``P = D``). No copy: the result shares the tensor's memory.
+    (RAS when absent, MONAI's default) says which frame the affine is in. A slice
+    `to_monai` sent as a one-voxel-thick volume comes back as the slice. A
+    ``(D+1, D+1)`` affine with fewer spatial axes ``N < D`` (MONAI's default 4 x 4 on
+    a 2-D tensor) gives a 2-D space when the grid lies in the z = 0 plane, as MONAI
+    reads it, else a slice embedded in ``D``-D space. No copy: the result shares the
+    tensor's memory.
 
     Raises
     ------
@@ -137,21 +147,12 @@ def from_monai(tensor: Any) -> SpatialArray:
         raise ValueError(
             f"from_monai needs a channel-first tensor (c, i[, j[, k]]) with at least one spatial axis; tensor.ndim is {values.ndim}"
         )
-    n = values.ndim - 1
     affine = tensor_values(tensor.affine, "from_monai", "MetaTensor.affine").astype(np.float64)
-    if affine.ndim != 2 or affine.shape[0] != affine.shape[1] or affine.shape[0] - 1 < n:
-        raise ValueError(
-            f"from_monai: MetaTensor.affine must be square (D+1, D+1) with D >= {n} (the tensor's spatial axes, shape "
-            f"{tuple(values.shape)}); got shape {affine.shape}"
-        )
     space = tensor.meta.get("space", "RAS")
     space = getattr(space, "value", space)  # MONAI's SpaceKeys enum
     if space not in FRAMES:
         raise ValueError(f"from_monai: meta['space'] must be one of {FRAMES}, got {space!r}")
-    try:
-        geometry = Geometry.from_ijk_affine(affine, n, space)
-    except ValueError as error:
-        raise ValueError(f"from_monai: MetaTensor.affine ({space}) does not describe a grid: {error}") from None
+    geometry, values = geometry_of(affine, values, tensor.meta.get(RECORD_KEY), None, space, "from_monai", "MetaTensor.affine")
     meta: dict[str, Any] = {key: value for key, value in tensor.meta.items() if isinstance(value, str) and key not in _MONAI_KEYS}
     meta["frame"] = "LPS"
     return SpatialArray(from_channel_first(values), geometry=geometry, meta=meta)

@@ -16,9 +16,13 @@ from typing import Any
 import numpy as np
 
 from .._array import SpatialArray
-from ..geometry import FRAMES
+from ..geometry import FRAMES, Geometry
 
-__all__ = ["channel_first", "frame_of", "from_channel_first", "require", "tensor_values"]
+__all__ = ["RECORD_KEY", "channel_first", "frame_of", "from_channel_first", "geometry_of", "record_of", "require", "tensor_values"]
+
+#: The key under which `to_monai` and `to_torchio` record ``{"spatial_ndim": N, "physical_ndim": P}``: a 2-D image
+#: travels as a volume one voxel thick (the only layout in which both libraries keep an embedded slice right).
+RECORD_KEY = "spatial_ndarray"
 
 
 def require(module: str) -> ModuleType:
@@ -88,3 +92,53 @@ def from_channel_first(values: np.ndarray) -> np.ndarray:
     if values.shape[0] == 1:
         layout = layout[..., 0]
     return layout
+
+
+def record_of(array: SpatialArray) -> dict[str, int]:
+    """What the way back needs to give a 2-D image back as 2-D: ``N`` and ``P``."""
+    return {"spatial_ndim": array.spatial_ndim, "physical_ndim": array.geometry.physical_ndim}
+
+
+def geometry_of(
+    affine: np.ndarray, values: np.ndarray, record: Any, spatial_ndim: int | None, frame: str, caller: str, field: str
+) -> tuple[Geometry, np.ndarray]:
+    """The geometry of channel-first ``values`` under a square ``(i, j, k)`` ``affine``, and the values without dropped axes.
+
+    ``N`` is ``spatial_ndim`` if given, else what was recorded (`record_of`) while the
+    axes beyond it still have length 1, else every axis. ``P`` is the recorded one;
+    without a record, ``N`` when the grid lies in the affine's first ``N``
+    coordinates at 0 (a 2-D image in the z = 0 plane, as MONAI and SimpleITK read
+    2-D images), else the affine's dimension (a slice embedded in 3-D).
+    """
+    axes = values.ndim - 1
+    recorded_n = recorded_p = None
+    if isinstance(record, dict):
+        try:
+            recorded_n, recorded_p = int(record["spatial_ndim"]), int(record["physical_ndim"])
+        except (KeyError, TypeError, ValueError):
+            recorded_n = recorded_p = None
+    flat = recorded_n is not None and 1 <= recorded_n <= axes and all(length == 1 for length in values.shape[1 + recorded_n :])
+    n = spatial_ndim if spatial_ndim is not None else (recorded_n if flat and recorded_n is not None else axes)
+    if not isinstance(n, (int, np.integer)) or not 1 <= n <= axes or any(length != 1 for length in values.shape[1 + n :]):
+        raise ValueError(
+            f"{caller}: spatial_ndim must be an integer from 1 to {axes} with only length-1 axes after it; got {n!r} "
+            f"for channel-first data of shape {tuple(values.shape)}"
+        )
+    size = affine.shape[0] - 1
+    if affine.ndim != 2 or affine.shape[0] != affine.shape[1] or size < axes:
+        raise ValueError(
+            f"{caller}: {field} must be square (D+1, D+1) with D >= {axes} (the data's spatial axes, shape "
+            f"{tuple(values.shape)}); got shape {affine.shape}"
+        )
+    try:
+        geometry = None
+        if size > n and (recorded_p is None or recorded_p < size):
+            try:
+                geometry = Geometry.from_ijk_affine(affine, n, frame, physical_ndim=max(n, recorded_p or n))
+            except ValueError:
+                geometry = None  # the grid leaves that smaller space: keep the affine's
+        if geometry is None:
+            geometry = Geometry.from_ijk_affine(affine, n, frame)
+    except ValueError as error:
+        raise ValueError(f"{caller}: {field} ({frame}) does not describe a grid: {error}") from None
+    return geometry, values.reshape(values.shape[: 1 + n])

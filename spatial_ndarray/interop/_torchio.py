@@ -27,13 +27,9 @@ from typing import Any
 import numpy as np
 
 from .._array import SpatialArray
-from ..geometry import Geometry
-from ._torch import channel_first, frame_of, from_channel_first, require, tensor_values
+from ._torch import RECORD_KEY, channel_first, frame_of, from_channel_first, geometry_of, record_of, require, tensor_values
 
 __all__ = ["from_torchio", "to_torchio"]
-
-#: The image key under which `to_torchio` records ``{"spatial_ndim": N, "physical_ndim": P}``.
-RECORD_KEY = "spatial_ndarray"
 
 
 def to_torchio(array: SpatialArray, label: bool = False) -> Any:
@@ -80,9 +76,8 @@ def to_torchio(array: SpatialArray, label: bool = False) -> Any:
     if n == 2:
         tensor = tensor[..., None]  # (c, i, j, 1): TorchIO's 2-D image
     affine = array.geometry.to_ijk_affine("RAS", geometry_frame=frame_of(array, "to_torchio"), size=3)
-    record = {"spatial_ndim": n, "physical_ndim": array.geometry.physical_ndim}
     kind = tio.LabelMap if label else tio.ScalarImage
-    return kind(tensor=tensor, affine=affine, **{RECORD_KEY: record})
+    return kind(tensor=tensor, affine=affine, **{RECORD_KEY: record_of(array)})
 
 
 def from_torchio(image: Any, *, spatial_ndim: int | None = None) -> SpatialArray:
@@ -121,27 +116,8 @@ def from_torchio(image: Any, *, spatial_ndim: int | None = None) -> SpatialArray
     if not isinstance(image, tio.Image):
         raise TypeError(f"from_torchio needs a torchio.Image (ScalarImage or LabelMap), got {type(image).__name__}")
     values = tensor_values(image.data, "from_torchio", "image.data")
-    record = image.get(RECORD_KEY) if isinstance(image.get(RECORD_KEY), dict) else {}
-    flat = values.shape[-1] == 1
-    if spatial_ndim is None:
-        spatial_ndim = 2 if record.get("spatial_ndim") == 2 and flat else 3
-    if spatial_ndim not in (2, 3) or (spatial_ndim == 2 and not flat):
-        raise ValueError(
-            f"from_torchio: spatial_ndim must be 3, or 2 for an image whose last axis has length 1; got {spatial_ndim!r} "
-            f"for data of shape {tuple(values.shape)}"
-        )
+    if spatial_ndim is not None and spatial_ndim not in (2, 3):
+        raise ValueError(f"from_torchio: spatial_ndim must be None, 2 or 3; got {spatial_ndim!r}")
     affine = np.asarray(image.affine, dtype=np.float64)
-    geometry: Geometry | None = None
-    try:
-        if spatial_ndim == 2 and record.get("physical_ndim") == 2:
-            try:
-                geometry = Geometry.from_ijk_affine(affine, 2, "RAS", physical_ndim=2)
-            except ValueError:
-                geometry = None  # the plane left z = 0 (a transform tilted or moved it): keep the 3-D embedding
-        if geometry is None:
-            geometry = Geometry.from_ijk_affine(affine, spatial_ndim, "RAS")
-    except ValueError as error:
-        raise ValueError(f"from_torchio: image.affine (RAS) does not describe a grid: {error}") from None
-    if spatial_ndim == 2:
-        values = values[..., 0]
+    geometry, values = geometry_of(affine, values, image.get(RECORD_KEY), spatial_ndim, "RAS", "from_torchio", "image.affine")
     return SpatialArray(from_channel_first(values), geometry=geometry, meta={"frame": "LPS"})
