@@ -124,7 +124,9 @@ def test_monai_shares_memory_and_copies_only_what_torch_cannot_share() -> None:
     assert sn.from_monai(copied).geometry.mismatch(flipped.geometry, EXACT) is None
     read_only = volume()
     read_only.flags.writeable = False
-    assert not np.shares_memory(sn.to_monai(read_only).as_tensor().numpy(), read_only)
+    from_read_only = sn.to_monai(read_only)  # torch tensors cannot be read-only: copied, so writes cannot reach it
+    assert not np.shares_memory(from_read_only.as_tensor().numpy(), read_only)
+    assert np.array_equal(sn.from_monai(from_read_only), read_only)
     big_endian = sn.SpatialArray(np.asarray(volume()).astype(">f4"), spacing=[1.0, 2.0, 3.0])
     assert np.array_equal(sn.from_monai(sn.to_monai(big_endian)), big_endian)
 
@@ -274,6 +276,30 @@ def test_torchio_memory_2d_images_and_transforms() -> None:
     canonical = sn.from_torchio(tio.ToCanonical()(sn.to_torchio(aligned)))
     expected = aligned[:, ::-1, ::-1]
     assert np.array_equal(canonical, expected) and canonical.geometry.mismatch(expected.geometry, EXACT) is None
+
+
+@pytest.mark.parametrize("suffix", [".nii.gz", ".mha"])
+def test_torchio_reading_a_file_agrees_with_our_reader(tmp_path: Path, suffix: str) -> None:
+    """TorchIO's own file reader (SimpleITK inside) and sn.read put the file's voxels in the same places."""
+    original = volume((4, 5, 6), direction=ROTATION)
+    path = tmp_path / f"image{suffix}"
+    sn.write(original, path)
+    through_torchio = sn.from_torchio(tio.ScalarImage(path))
+    ours = sn.read(path)
+    assert np.array_equal(through_torchio, ours)
+    with sn.tolerance(coordinate=1e-5, direction=1e-5):  # NIfTI stores float32 affines, read by two libraries
+        assert through_torchio.geometry.mismatch(ours.geometry) is None
+
+
+@settings(max_examples=30, deadline=None)
+@given(original=images())
+def test_ijk_affine_is_the_one_nibabel_writes(original: sn.SpatialArray) -> None:
+    """Geometry.to_ijk_affine (MONAI, TorchIO) and to_nibabel write the same RAS affine: one formula for all three."""
+    pytest.importorskip("nibabel")
+    scalar = original if original.ndim == original.spatial_ndim else original[..., 0]
+    np.testing.assert_allclose(
+        original.geometry.to_ijk_affine("RAS", size=3), sn.to_nibabel(scalar).affine, atol=1e-12
+    )
 
 
 # -- DataLoader workers and a MONAI Dataset with our reader ------------------------------------------------------

@@ -62,11 +62,12 @@ def channel_first(array: SpatialArray, caller: str) -> tuple[Any, int]:
             f"{caller}: torch images have one channel axis; this array has {components} component axes "
             f"(shape {values.shape}, N={n}): reshape the components into one axis first"
         )
+    if any(s < 0 for s in values.strides) or not values.flags.writeable or not values.dtype.isnative:
+        # copied in its own order (a transposing copy would cost 20x more), so the tensor is a Fortran-ordered view
+        values = np.array(values, dtype=values.dtype.newbyteorder("="), order="C", copy=True)  # writeable, always
     layout = values.transpose()  # (c, i, j, k) or (i, j, k): every axis reversed
     if components == 0:
         layout = layout[np.newaxis]
-    if any(s < 0 for s in layout.strides) or not layout.flags.writeable or not layout.dtype.isnative:
-        layout = np.ascontiguousarray(layout, dtype=layout.dtype.newbyteorder("="))
     try:
         tensor = torch.from_numpy(layout)
     except TypeError:
