@@ -140,5 +140,29 @@ def main() -> None:
               "- a view:", np.shares_memory(canonical, again))
 
 
+def deep_learning() -> None:
+    step("11. Deep learning: MONAI and TorchIO keep every voxel in place")
+    try:
+        import monai.transforms
+        import torchio
+    except ImportError:
+        print("torch, MONAI and TorchIO are not installed: pip install 'spatial-ndarray[dl]' to run this step "
+              "(for the CPU-only build, install torch from PyTorch's CPU-only wheels first)")
+        return
+    rng = np.random.default_rng(1)
+    image = sn.SpatialArray(rng.normal(size=(20, 24, 28)).astype(np.float32), origin=[-10.0, 5.0, 2.5], spacing=[2.0, 1.0, 0.5])
+    tensor = sn.to_monai(image)  # channel-first (1, i, j, k) = (1, x, y, z), a RAS affine; shares memory
+    print("MetaTensor", tuple(tensor.shape), "space", tensor.meta["space"], "- shares memory:",
+          np.shares_memory(tensor.as_tensor().numpy(), image))
+    ras = tensor.affine.numpy() @ [27, 23, 19, 1]  # MONAI's own mapping of voxel (i, j, k) = (27, 23, 19)
+    print("MONAI puts it at RAS", ras[:3], "- ours, voxel (19, 23, 27) in LPS (z, y, x):", image.index_to_physical([19, 23, 27]))
+    spaced = sn.from_monai(monai.transforms.Spacing(pixdim=(1.0, 2.0, 4.0), scale_extent=True)(tensor))
+    ours = sn.resample_to_spacing(image, [4.0, 2.0, 1.0], antialias=False)
+    print("MONAI's Spacing comes back on the grid of sn.resample_to_spacing:", spaced.geometry.same_space(ours.geometry))
+    cropped = sn.from_torchio(torchio.Crop((1, 2, 3, 4, 5, 6))(sn.to_torchio(image)))  # (i, j, k) before/after
+    print("TorchIO's Crop is our slice image[5:-6, 3:-4, 1:-2]:", cropped.geometry.same_space(image[5:-6, 3:-4, 1:-2].geometry))
+
+
 if __name__ == "__main__":
     main()
+    deep_learning()

@@ -58,12 +58,17 @@ __all__ = [
     "reorient",
     "read_ome_zarr",
     "write_ome_zarr",
+    "to_monai",
+    "from_monai",
+    "to_torchio",
+    "from_torchio",
 ]
 
 __version__ = "0.1.0"
 
 
-_INTEROP = ("from_sitk", "to_sitk", "from_itk", "to_itk", "from_nibabel", "to_nibabel", "read", "write")
+_INTEROP: tuple[str, ...] = ("from_sitk", "to_sitk", "from_itk", "to_itk", "from_nibabel", "to_nibabel", "read", "write")
+_INTEROP += ("to_monai", "from_monai", "to_torchio", "from_torchio")  # torch, MONAI, TorchIO: the dl extra
 
 
 def __getattr__(name: str) -> object:

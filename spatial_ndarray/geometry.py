@@ -1020,6 +1020,108 @@ class Geometry:
         return cls(o[::-1], s[::-1], d[::-1, ::-1])
 
 
+    # -- (i, j, k) affines in RAS or LPS: nibabel, MONAI, TorchIO ---------------------
+
+    def to_ijk_affine(self, frame: str = "RAS", *, geometry_frame: str = "LPS", size: int | None = None) -> np.ndarray:
+        """The square ``(size+1, size+1)`` matrix mapping a reversed-order index ``(i, j, k)`` to ``(x, y, z)`` in ``frame``.
+
+        nibabel, MONAI and TorchIO index voxels in reversed (ITK) order and write the
+        physical point in ``(x, y, z)`` order, in RAS (or LPS). The conversion, written
+        out: with ``D`` this geometry's direction in numpy order (rows ``(z, y, x)``,
+        columns ``(k, j, i)``), the matrix is ``D[::-1, ::-1] * spacing[::-1]``, the
+        translation ``origin[::-1]``, and changing the frame between LPS and RAS
+        negates the x and y rows (the first ``min(2, size)``). This geometry is read
+        in ``geometry_frame`` (``meta["frame"]``; LPS after our readers).
+
+        ``size`` (default ``P``) is the dimension of the affine's space: a smaller
+        space sits in its last coordinates in numpy order (a 2-D space ``(y, x)`` at
+        ``z = 0``), and axes beyond ``N`` are completed by unit columns
+        (`orthonormal_complement`), the trailing singleton axes of a 2-D image stored
+        as a volume.
+
+        Raises
+        ------
+        ValueError
+            An unknown frame, or ``size`` smaller than ``P``.
+
+        Examples
+        --------
+        >>> Geometry(origin=[3.0, 2.0, 1.0], spacing=[3.0, 2.0, 1.0]).to_ijk_affine("RAS")
+        array([[-1.,  0.,  0., -1.],
+               [ 0., -2.,  0., -2.],
+               [ 0.,  0.,  3.,  3.],
+               [ 0.,  0.,  0.,  1.]])
+        """
+        origin, spacing, direction = self._numpy()
+        p, n = direction.shape
+        size = p if size is None else size
+        if not isinstance(size, (int, np.integer)) or isinstance(size, bool) or size < p:
+            raise ValueError(f"size must be an integer >= P = {p} (the affine's space holds the geometry's), got {size!r}")
+        signs = _frame_signs(geometry_frame, frame, int(size))
+        placed = np.zeros((size, n))
+        placed[size - p :] = direction
+        columns = np.concatenate([orthonormal_complement(placed), placed * spacing], axis=1)  # numpy order
+        affine = np.eye(size + 1)
+        affine[:size, :size] = columns[::-1, ::-1]
+        placed_origin = np.zeros(size)
+        placed_origin[size - p :] = origin  # a smaller space sits at 0 in the leading numpy coordinates
+        affine[:size, size] = placed_origin[::-1]
+        affine[:size] *= signs[:, None]
+        return affine + 0.0  # no negative zeros
+
+    @classmethod
+    def from_ijk_affine(
+        cls,
+        affine: npt.ArrayLike,
+        spatial_ndim: int,
+        frame: str = "RAS",
+        *,
+        physical_ndim: int | None = None,
+        shear_tolerance: float | None = None,
+    ) -> Geometry:
+        """The LPS geometry (numpy order) of the first ``spatial_ndim`` axes of a square ``(i, j, k)`` affine in ``frame``.
+
+        The inverse of `to_ijk_affine`: columns beyond ``spatial_ndim`` (the trailing
+        singleton axes of a 2-D image stored as a volume) are ignored. ``P`` is the
+        affine's dimension, or ``physical_ndim`` when smaller: then the dropped
+        leading numpy coordinates (``z`` for a 2-D space) must be 0 over the whole
+        grid. Decomposition, shear check and orthonormalisation are `from_affine`'s.
+
+        Raises
+        ------
+        ValueError
+            A non-square affine, fewer affine axes than ``spatial_ndim``, an unknown
+            frame, shear, or a grid that leaves the smaller space.
+
+        Examples
+        --------
+        >>> g = Geometry(origin=[3.0, 2.0, 1.0], spacing=[3.0, 2.0, 1.0])
+        >>> Geometry.from_ijk_affine(g.to_ijk_affine("RAS"), 3, "RAS") == g
+        True
+        """
+        a = _as_real_array("affine", affine, 2)
+        size = a.shape[0] - 1
+        if a.shape[0] != a.shape[1] or size < 1:
+            raise ValueError(f"affine must be a square (D+1, D+1) homogeneous matrix, got shape {a.shape}")
+        if not isinstance(spatial_ndim, (int, np.integer)) or not 1 <= spatial_ndim <= size:
+            raise ValueError(f"spatial_ndim must be an integer in 1..{size} (the affine's axes), got {spatial_ndim!r}")
+        p = size if physical_ndim is None else physical_ndim
+        if not isinstance(p, (int, np.integer)) or not spatial_ndim <= p <= size:
+            raise ValueError(f"physical_ndim must be an integer in {spatial_ndim}..{size}, got {physical_ndim!r}")
+        signs = _frame_signs(frame, "LPS", size)
+        n = int(spatial_ndim)
+        homogeneous = np.zeros((size + 1, n + 1))
+        homogeneous[:size, :n] = (a[:size, :n] * signs[:, None])[::-1, ::-1]  # rows (z, y, x), columns (k, j, i)
+        homogeneous[:size, n] = (a[:size, size] * signs)[::-1]
+        homogeneous[size] = a[size, [*range(n), size]]
+        dropped = homogeneous[: size - p]
+        if np.any(dropped != 0):
+            raise ValueError(
+                f"the affine's grid leaves the {p}-D space (its leading numpy coordinates are not 0): {a.tolist()!r}"
+            )
+        return cls.from_affine(homogeneous[size - p :], shear_tolerance=shear_tolerance)
+
+
 def inside_columns(step: npt.ArrayLike, offsets: npt.ArrayLike, shape: Sequence[int], columns: int) -> tuple[np.ndarray, np.ndarray]:
     """The extent rule (SA-3.1) along rows of an affine index map, without per-element indices.
 
@@ -1175,3 +1277,17 @@ def reflected_points(points: npt.ArrayLike, physical_axes: Iterable[int]) -> np.
     result[..., rows] = -result[..., rows]
     return result
 
+
+#: The physical frames an (i, j, k) affine may be written in (``meta["frame"]``, MONAI's ``meta["space"]``).
+FRAMES = ("LPS", "RAS")
+
+
+def _frame_signs(source: str, target: str, size: int) -> np.ndarray:
+    """Per-row signs, in (x, y, z) order, taking coordinates from frame ``source`` to ``target``: LPS <-> RAS negates x and y."""
+    for name, value in (("frame", source), ("frame", target)):
+        if value not in FRAMES:
+            raise ValueError(f"{name} must be one of {FRAMES}, got {value!r}")
+    signs = np.ones(size)
+    if source != target:
+        signs[: min(2, size)] = -1.0
+    return signs

@@ -13,6 +13,8 @@ origin/spacing/direction reversal
 ``img.CopyInformation(ref)``
 ``nib.load(f).get_fdata()``, ``.affine``    ``from_nibabel(nib.load(f))`` (LPS, numpy order)
 ``sitk.ReadImage(f)`` / ``nib.load(f)``     ``read(f)``; ``write(a, f)``
+``MetaTensor(t, affine=...)`` by hand       ``to_monai(a)`` / ``from_monai(t)`` (the ``dl`` extra)
+``tio.ScalarImage(tensor=t, affine=...)``   ``to_torchio(a)`` / ``from_torchio(image)``
 ========================================  ==============================================
 """
 
@@ -22,6 +24,8 @@ from ._io import read, write
 from ._itk import from_itk, to_itk
 from ._nibabel import from_nibabel, to_nibabel
 from ._sitk import from_sitk, to_sitk
+from ._monai import from_monai, to_monai  # MONAI and TorchIO: the dl extra
+from ._torchio import from_torchio, to_torchio
 
 __all__ = [
     "DICOM_TAGS",
@@ -36,3 +40,4 @@ __all__ = [
     "to_sitk",
     "write",
 ]
+__all__ += ["from_monai", "from_torchio", "to_monai", "to_torchio"]

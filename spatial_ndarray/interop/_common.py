@@ -35,7 +35,10 @@ EMBEDDING_KEY = "spatial_ndarray_embedding"
 
 
 #: The extra that installs each optional package (pyproject.toml): itk is its own, being 1.5 GB installed.
-EXTRAS = {"SimpleITK": "interop", "nibabel": "interop", "tifffile": "interop", "itk": "itk"}
+EXTRAS = {
+    "SimpleITK": "interop", "nibabel": "interop", "tifffile": "interop", "itk": "itk",
+    "torch": "dl", "monai": "dl", "torchio": "dl",
+}
 
 #: Readers orthonormalise stored directions up to this deviation ``max |D^T D - I|`` (SPEC SA-17.1).
 READER_DIRECTION_BOUND = 1e-3
@@ -46,7 +49,10 @@ ORTHONORMALISED_KEY = "direction_orthonormalised"
 def install_hint(package: str) -> str:
     """``pip install ...`` for an optional package, naming the spatial-ndarray extra that brings it."""
     extra = EXTRAS.get(package)
-    return f"pip install {package} (or pip install 'spatial-ndarray[{extra}]')" if extra else f"pip install {package}"
+    hint = f"pip install {package} (or pip install 'spatial-ndarray[{extra}]')" if extra else f"pip install {package}"
+    if extra == "dl":  # the registry's default torch drags in GBs of CUDA libraries
+        hint += "; for the CPU-only build install torch from PyTorch's CPU-only wheels first"
+    return hint
 
 
 def optional(module: str, package: str) -> ModuleType:
