@@ -17,7 +17,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from . import _functions
 from ._indexing import index_geometry
-from ._operands import SpatialOperands, attach
+from ._operands import SpatialOperands, attach, has_foreign_spatial, is_foreign_spatial
 from ._reductions import check_reduction_out, reduction_rule
 from ._ufuncs import ELEMENTWISE_UFUNCS, apply_ufunc
 from .errors import GeometryMismatchError, GeometryUndefinedError
@@ -28,8 +28,15 @@ __all__ = ["SpatialArray"]
 _ndarray_view = np.ndarray.view
 _ndarray_shape = np.ndarray.shape
 _ndarray_real = np.ndarray.real
+_ndarray_dtype = np.ndarray.dtype
+_ndarray_flat = np.ndarray.flat
 _ndarray_imag = np.ndarray.imag
 _FAST_UFUNCS = frozenset(u for u in ELEMENTWISE_UFUNCS if u.nout == 1)
+_FOREIGN = (
+    "cannot assign a {} (another implementation's spatial array, SPEC SA-15.3) into a SpatialArray "
+    "without checking its geometry; convert it with SpatialArray(np.asarray(value), origin=..., spacing=..., "
+    "direction=...) or assign np.asarray(value) to drop its geometry on purpose"
+)
 _FAST_OPERANDS = frozenset({np.ndarray, float, int, complex, bool})  # exact types: other subclasses may defer
 
 
@@ -88,11 +95,13 @@ class SpatialArray(np.ndarray):
     array([16., 22.])
     """
 
-    # Class-level defaults: an array numpy creates through a path we do not
-    # intercept (a C-level view) reads None here and counts as plain. Not
-    # defining __array_finalize__ keeps every view free of a Python call.
+    # Class-level defaults: an array numpy creates without a geometry (through a
+    # path no rule of ours decides) reads None here and counts as plain;
+    # __array_finalize__ gives the geometry to numpy's same-shape copies and casts.
     _geometry: Geometry | None = None
     _meta: dict[str, Any] | None = None
+    #: The SPEC.md version this type implements (SA-15.1); other implementations recognise it by this.
+    __spatial_protocol__: str = "1.2"
 
     def __new__(
         cls,
@@ -130,6 +139,22 @@ class SpatialArray(np.ndarray):
             None if not isinstance(data, SpatialArray) or data._meta is None else dict(data._meta)
         )
         return result
+
+    def __array_finalize__(self, obj: Any) -> None:
+        # numpy's C-level copies and casts (np.array(a, subok=True), np.asanyarray(a, dtype=...),
+        # np.require, a.byteswap(), np.ma) make the new array here and nowhere else: a same-shape
+        # copy keeps the grid (SA-9.5). Any other new array is left without geometry and is
+        # decided by the rule that made it (indexing, ufuncs, functions attach their own).
+        source = obj
+        if not isinstance(source, SpatialArray) and isinstance(source, np.ndarray):
+            source = source.base  # a view of a view (np.ma's data): look through one level
+        geometry = getattr(source, "_geometry", None)
+        if geometry is None or _ndarray_shape.__get__(self) != _ndarray_shape.__get__(source):
+            return
+        if self.base is not None and not _same_layout(self, source):
+            return  # a view that moved elements (as_strided with other strides): no grid
+        self._geometry = geometry
+        self._meta = None if source._meta is None else dict(source._meta)
 
     # -- geometry access ---------------------------------------------------------------
 
@@ -280,6 +305,49 @@ class SpatialArray(np.ndarray):
         _ndarray_shape.__set__(self, value)  # type: ignore[attr-defined]
 
     @property  # type: ignore[override]
+    def dtype(self) -> np.dtype[Any]:
+        """Data-type of the values; assigning one of another itemsize that changes the spatial shape is refused."""
+        return _ndarray_dtype.__get__(self)
+
+    @dtype.setter
+    def dtype(self, value: Any) -> None:
+        geometry = self._geometry
+        if geometry is not None:
+            old = _ndarray_shape.__get__(self)
+            new = _ndarray_view(self, np.ndarray).view(value).shape  # numpy's own error for an impossible dtype
+            n = geometry.spatial_ndim
+            if new[:n] != old[:n]:
+                raise ValueError(
+                    f"setting dtype {np.dtype(value)} would change the spatial shape {old[:n]} of a SpatialArray "
+                    f"to {new[:n]}; use np.asarray(x).view({np.dtype(value)}) for a plain array"
+                )
+        _ndarray_dtype.__set__(self, value)  # type: ignore[attr-defined]
+
+    @property  # type: ignore[override]
+    def flat(self) -> Any:
+        """A flat iterator over the values: its items and slices are plain (a flattened array has no grid, SA-9.3)."""
+        return _ndarray_flat.__get__(_ndarray_view(self, np.ndarray))
+
+    @flat.setter
+    def flat(self, value: Any) -> None:
+        _ndarray_flat.__set__(self, np.asarray(value))  # type: ignore[attr-defined]
+
+    def getfield(self, dtype: npt.DTypeLike, offset: SupportsIndex = 0) -> Any:  # type: ignore[override]
+        """A field of each element as a view: same grid while the spatial shape is unchanged (SA-9.5)."""
+        values = np.ndarray.getfield(_ndarray_view(self, np.ndarray), dtype, offset)
+        geometry = self._geometry
+        n = 0 if geometry is None else geometry.spatial_ndim
+        return self._derived(values, geometry if values.shape[:n] == self.shape[:n] else None)
+
+    def __array_wrap__(self, array: Any, context: Any = None, return_scalar: bool = False) -> Any:
+        # numpy wraps the result of an elementwise computation in the input's type: the same
+        # shape keeps the grid, anything else is plain (never an array without its geometry)
+        values = np.ndarray.__array_wrap__(_ndarray_view(self, np.ndarray), array, context, return_scalar)
+        if not isinstance(values, np.ndarray) or values.shape != self.shape:
+            return values
+        return self._derived(values, self._geometry)
+
+    @property  # type: ignore[override]
     def real(self) -> Any:
         """The real part: a view on the same grid (SA-9.5)."""
         return self._derived(_ndarray_real.__get__(_ndarray_view(self, np.ndarray)), self._geometry)
@@ -334,6 +402,8 @@ class SpatialArray(np.ndarray):
         return spatial
 
     def __setitem__(self, key: Any, value: Any) -> None:
+        if is_foreign_spatial(value, SpatialArray):
+            raise TypeError(_FOREIGN.format(type(value).__name__))
         if isinstance(value, SpatialArray):
             if value._geometry is not None and self._geometry is not None:
                 target = self[key]
@@ -385,6 +455,8 @@ class SpatialArray(np.ndarray):
         for t in types:
             if not issubclass(t, np.ndarray):
                 return NotImplemented
+        if has_foreign_spatial(args, SpatialArray) or has_foreign_spatial(kwargs, SpatialArray):
+            return NotImplemented  # SA-15.3: never read another implementation's geometry as plain values
         return _functions.dispatch(SpatialArray, func, args, kwargs)
 
     # -- copies, pickling ----------------------------------------------------------------
@@ -419,15 +491,19 @@ class SpatialArray(np.ndarray):
 
     def view(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         """A new view; geometry is kept when the type stays spatial and the spatial shape is unchanged (SA-9.5)."""
-        result = np.ndarray.view(self, *args, **kwargs)
-        if not isinstance(result, SpatialArray):
-            return result
+        requested = kwargs.get("type")
+        for arg in args:
+            if isinstance(arg, type) and issubclass(arg, np.ndarray):
+                requested = arg
+        # numpy's view assigns the new dtype to the new object: do it on plain values, wrap after
+        values = np.ndarray.view(_ndarray_view(self, np.ndarray), *args, **kwargs)
+        if requested is not None and not issubclass(requested, SpatialArray):
+            return values
+        values = _ndarray_view(values, np.ndarray)
         geometry = self._geometry
-        if geometry is None or result.shape[: geometry.spatial_ndim] != self.shape[: geometry.spatial_ndim]:
-            return _ndarray_view(result, np.ndarray)
-        result._geometry = geometry
-        result._meta = None if self._meta is None else dict(self._meta)
-        return result
+        if geometry is None or values.shape[: geometry.spatial_ndim] != self.shape[: geometry.spatial_ndim]:
+            return values
+        return attach(values, type(self) if requested is None else requested, geometry, self._meta)
 
     def __reduce__(self) -> tuple[Any, ...]:
         reduced: Any = np.ndarray.__reduce__(self)
@@ -627,6 +703,15 @@ class SpatialArray(np.ndarray):
             f"{indent}spacing={geometry.spacing.tolist()!r},\n"
             f"{indent}direction={direction})"
         )
+
+
+def _same_layout(a: np.ndarray, b: np.ndarray) -> bool:
+    """True when ``a`` and ``b`` address the same elements in the same places (same start, strides and itemsize)."""
+    return bool(
+        a.strides == b.strides
+        and a.itemsize == b.itemsize
+        and a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
+    )
 
 
 def _with_dtype(dtype: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
