@@ -663,7 +663,8 @@ class SpatialArray(np.ndarray):
         return self._reduce("argmin", axis, keepdims, out, {})
 
     def _accumulate(self, name: str, axis: Any, dtype: Any, out: Any) -> Any:
-        geometry = self._geometry if axis is not None else None  # axis=None flattens: plain
+        # axis=None flattens: plain, unless there is one axis to accumulate along (SA-13.3)
+        geometry = self._geometry if axis is not None or self.ndim == 1 else None
         if isinstance(out, SpatialArray):
             if geometry is None or out._geometry is None or out.shape[: geometry.spatial_ndim] != self.shape[: geometry.spatial_ndim]:
                 raise GeometryMismatchError(f"out of {name} must be in the input's space")
@@ -679,8 +680,12 @@ class SpatialArray(np.ndarray):
         return self._derived(result, geometry)
 
     def cumsum(self, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:  # type: ignore[override]
-        """Cumulative sum along ``axis``: same grid (SA-7.6); ``axis=None`` flattens to a plain array."""
+        """Cumulative sum along ``axis``: same grid (SA-13.3); ``axis=None`` on more than one axis flattens to a plain array."""
         return self._accumulate("cumsum", axis, dtype, out)
+
+    def round(self, decimals: SupportsIndex = 0, out: Any = None) -> Any:  # type: ignore[override]
+        """Round to ``decimals``: elementwise, the same grid as `numpy.round` gives (SA-13.1)."""
+        return np.round(self, decimals, out=out)
 
     def cumprod(self, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:  # type: ignore[override]
         """Cumulative product along ``axis``; see `cumsum`."""
@@ -732,7 +737,7 @@ def _check_fits(geometry: Geometry, ndim: int) -> None:
 
 
 def _plain_method(name: str) -> Any:
-    """A method that gives numpy's result as a plain array: its geometry is undefined (SA-9.3, SA-9.4)."""
+    """A method that gives numpy's result as a plain array: its geometry is undefined (SA-9.3)."""
     numpy_method = getattr(np.ndarray, name)
 
     def method(self: SpatialArray, *args: Any, **kwargs: Any) -> Any:
@@ -745,9 +750,27 @@ def _plain_method(name: str) -> Any:
     return method
 
 
-for _name in (
-    "reshape", "ravel", "flatten", "take", "diagonal", "trace", "dot", "nonzero", "argsort",
-    "argpartition", "compress", "choose", "searchsorted",
-):
+def _function_method(name: str) -> Any:
+    """A method that is the numpy function of the same name: one rule for both (SA-13.12)."""
+    function = getattr(np, name)
+
+    def method(self: SpatialArray, *args: Any, **kwargs: Any) -> Any:
+        return function(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__qualname__ = f"SpatialArray.{name}"
+    method.__doc__ = f"`numpy.{name}` of this array: the same result and the same geometry rule (SPEC SA-13.12)."
+    return method
+
+
+def _compress(self: SpatialArray, condition: Any, axis: SupportsIndex | None = None, out: Any = None) -> Any:
+    """`numpy.compress` of this array: plain along a spatial axis or with no axis (SPEC SA-13.12)."""
+    return np.compress(condition, self, axis=axis, out=out)
+
+
+for _name in ("reshape", "ravel", "flatten", "dot", "nonzero"):
     setattr(SpatialArray, _name, _plain_method(_name))
+for _name in ("take", "diagonal", "trace", "argsort", "argpartition", "choose", "searchsorted"):
+    setattr(SpatialArray, _name, _function_method(_name))
+SpatialArray.compress = _compress  # type: ignore[method-assign, assignment]
 del _name
