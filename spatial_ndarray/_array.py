@@ -270,6 +270,56 @@ class SpatialArray(np.ndarray):
         geometry = self._known_geometry()
         return geometry.contains(points, self.shape[: geometry.spatial_ndim])
 
+    def with_values(self, values: npt.ArrayLike) -> Any:
+        """``values`` on this array's grid: the same geometry and a copy of ``meta``, without copying the values.
+
+        For results of functions that return plain arrays (scipy, scikit-image, a
+        model): ``values`` must have this array's spatial shape first; trailing
+        component axes may differ. A spatial ``values`` must already be on this
+        grid (SPEC SA-12.4).
+
+        Parameters
+        ----------
+        values : array_like
+            The new values, shape ``spatial_shape + components``.
+
+        Returns
+        -------
+        SpatialArray
+            A view of ``values`` (when it is an ndarray) with this array's geometry.
+
+        Raises
+        ------
+        ValueError
+            When the leading axes of ``values`` are not this array's spatial shape.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> img = SpatialArray(np.zeros((3, 4)), origin=[5.0, 0.0], spacing=[2.0, 1.0], meta={"units": "HU"})
+        >>> smooth = np.ones((3, 4))  # e.g. scipy.ndimage.gaussian_filter(np.asarray(img), 1)
+        >>> back = img.with_values(smooth)
+        >>> back.origin, back.meta, np.shares_memory(back, smooth)
+        (array([5., 0.]), {'units': 'HU'}, True)
+        >>> img.with_values(np.ones((3, 4, 3))).spatial_shape  # an RGB component axis
+        (3, 4)
+        """
+        geometry = self._known_geometry()
+        if isinstance(values, SpatialArray):
+            operands = SpatialOperands()
+            operands.add(self, "this array")
+            operands.add(values, "values")
+        plain_values = _ndarray_view(values, np.ndarray) if isinstance(values, np.ndarray) else np.asarray(values)
+        n = geometry.spatial_ndim
+        spatial_shape = _ndarray_shape.__get__(self)[:n]
+        if plain_values.ndim < n or plain_values.shape[:n] != spatial_shape:
+            raise ValueError(
+                f"with_values: values of shape {plain_values.shape} do not fit this array's spatial shape "
+                f"{spatial_shape}; values must have shape {spatial_shape} + (any component axes). "
+                "Resample them onto this grid (sn.resample) if they come from another grid"
+            )
+        return attach(plain_values, type(self), geometry, self._meta)
+
     def to_xarray(self, *, name: str = "image", dims: Any = None, units: str | None = None) -> Any:
         """This array as an xarray.DataArray with physical coordinates; see `spatial_ndarray.to_xarray`."""
         from .xarray import to_xarray

@@ -65,8 +65,9 @@ def _refused(reason: str) -> Callable[[Callable[..., Any]], rules.Handler]:
 
 
 _SAVE = (
-    "the file would hold the values without their geometry; save np.asarray(x) to drop it on purpose, "
-    "or keep origin, spacing and direction beside it (x.to_xarray() where available)"
+    "the file would hold the values without their geometry; write the image with its geometry "
+    "(sn.write(x, 'image.nii.gz'), or x.to_xarray() to netCDF or zarr), or save np.asarray(x) to drop "
+    "the geometry on purpose and put loaded values back on the grid with x.with_values(values)"
 )
 
 def disjoint(*groups: dict[str, Rule]) -> dict[str, Rule]:

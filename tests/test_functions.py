@@ -192,7 +192,9 @@ CASES: list[Case] = [
     Case(np.hstack, lambda x: np.hstack([x[:, :2], x[:, 2:]]), "traced"),
     Case(np.vstack, lambda x: np.vstack([x[:1], x[1:]]), "traced"),
     Case(np.dstack, lambda x: np.dstack([x[..., :1], x[..., 1:]]), "traced"),
-    Case(np.column_stack, lambda x: np.column_stack([x[:, 0, 0], x[:, 1, 0]]), "plain"),
+    # SA-13.2: the columns are a[:, None], which concatenate along a component axis as operands (SA-13.6)
+    Case(np.column_stack, lambda x: np.column_stack([x[:, 0, 0], x[:, 1, 0]]), "error", "not in the same space"),
+    Case(np.column_stack, lambda x: np.column_stack([x[:, 0, 0], 2 * x[:, 0, 0]]), "traced"),
     Case(np.block, lambda x: np.block([x[..., :1], x[..., 1:]]), "traced"),
     Case(np.block, lambda x: np.block([[[x[:2]]], [[x[2:]]]]), "traced"),
     Case(np.block, lambda x: np.block([[[x[2:]]], [[x[:2]]]]), "error", "does not continue the grid"),
@@ -446,7 +448,7 @@ def test_reductions_accept_numpys_keywords(func: Any) -> None:
     expected = call(lambda v: np.asarray(v) if isinstance(v, np.ndarray) else v)
     assert_same_as_numpy(result, expected)
     axes = (1,) if single_axis else (0, 1)
-    if axes == (0, 1) and not kwargs.get("keepdims"):
+    if axes == (0, 1):
         assert is_plain(result)  # every spatial axis reduced (SA-8.4)
     else:
         assert_binned(x, result, axes, bool(kwargs.get("keepdims")))

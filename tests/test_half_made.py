@@ -273,7 +273,7 @@ def test_residual_paths_behave_as_plain() -> None:
 
 
 def test_dtype_setter_refuses_a_new_spatial_shape() -> None:
-    """SA-9.3: assigning a dtype of another itemsize would reinterpret the memory of the spatial axes."""
+    """SA-9.6: assigning a dtype of another itemsize would reinterpret the memory of the spatial axes."""
     a = _image()
     with pytest.raises(ValueError, match=r"spatial shape \(3, 4\).*np.asarray\(x\).view"):
         a.dtype = np.float32

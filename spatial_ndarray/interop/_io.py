@@ -78,6 +78,11 @@ def read(path: str | os.PathLike[str], *, view: bool = False) -> SpatialArray:
 
 def write(array: SpatialArray, path: str | os.PathLike[str]) -> None:
     """Write a SpatialArray with its geometry: NIfTI through nibabel (else SimpleITK), others through SimpleITK (else itk)."""
+    if not isinstance(array, SpatialArray) or array._geometry is None:
+        raise TypeError(
+            f"write needs a SpatialArray, got {type(array).__name__}: a plain array has no geometry to write. "
+            "Put the values on their image's grid first: sn.write(image.with_values(values), path)"
+        )
     location = Path(path)
     choice = _first_available("nibabel", "SimpleITK", "itk") if _is_nifti(location) else _first_available("SimpleITK", "itk")
     if choice == "nibabel":
