@@ -145,14 +145,12 @@ class SpatialArray(np.ndarray):
         # np.require, a.byteswap(), np.ma) make the new array here and nowhere else: a same-shape
         # copy keeps the grid (SA-9.5). Any other new array is left without geometry and is
         # decided by the rule that made it (indexing, ufuncs, functions attach their own).
-        source = obj
-        if not isinstance(source, SpatialArray) and isinstance(source, np.ndarray):
-            source = source.base  # a view of a view (np.ma's data): look through one level
+        source = obj if isinstance(obj, SpatialArray) else getattr(obj, "base", None)  # np.ma: a view of a view
         geometry = getattr(source, "_geometry", None)
         if geometry is None or _ndarray_shape.__get__(self) != _ndarray_shape.__get__(source):
             return
-        if self.base is not None and not _same_layout(self, source):
-            return  # a view that moved elements (as_strided with other strides): no grid
+        if self.base is not None and self.strides != source.strides:
+            return  # a view that moved elements (a flip, a transpose, as_strided): no grid here
         self._geometry = geometry
         self._meta = None if source._meta is None else dict(source._meta)
 
@@ -519,7 +517,7 @@ class SpatialArray(np.ndarray):
 
     def copy(self, order: Literal["K", "A", "C", "F"] = "C") -> Any:  # type: ignore[override]
         """Copy values, geometry and metadata (SA-9.5)."""
-        return self._derived(np.ndarray.copy(self, order=order), self._geometry)
+        return self._derived(np.ndarray.copy(_ndarray_view(self, np.ndarray), order=order), self._geometry)
 
     def __copy__(self) -> Any:
         return self.copy(order="K")
@@ -758,15 +756,6 @@ class SpatialArray(np.ndarray):
             f"{indent}spacing={geometry.spacing.tolist()!r},\n"
             f"{indent}direction={direction})"
         )
-
-
-def _same_layout(a: np.ndarray, b: np.ndarray) -> bool:
-    """True when ``a`` and ``b`` address the same elements in the same places (same start, strides and itemsize)."""
-    return bool(
-        a.strides == b.strides
-        and a.itemsize == b.itemsize
-        and a.__array_interface__["data"][0] == b.__array_interface__["data"][0]
-    )
 
 
 def _with_dtype(dtype: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
