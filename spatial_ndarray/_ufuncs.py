@@ -86,6 +86,8 @@ def apply_ufunc(spatial_cls: Any, ufunc: np.ufunc, method: str, inputs: tuple[An
     for value in inputs + tuple(kwargs.get("out") or ()):
         if _defers(value, spatial_cls):
             return NotImplemented
+    if is_foreign_spatial(kwargs.get("where"), spatial_cls):
+        return NotImplemented  # SA-15.3: another implementation's mask is never read as plain values
 
     if ufunc not in ELEMENTWISE_UFUNCS:
         if method == "__call__" and ufunc in GENERALIZED_UFUNCS:

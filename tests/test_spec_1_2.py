@@ -306,7 +306,7 @@ def test_foreign_spatial_arrays_are_never_read_as_plain(make: Any) -> None:
     image = SpatialArray(np.arange(6.0).reshape(2, 3))
     other = make(np.ones((2, 3)))
     calls = [lambda: image + other, lambda: np.add(image, other), lambda: np.where(image > 1, image, other),
-             lambda: np.concatenate([image, other])]
+             lambda: np.concatenate([image, other]), lambda: np.add(image, 1.0, where=other)]
     for call in calls:
         try:
             result = call()
