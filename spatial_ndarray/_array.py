@@ -145,7 +145,7 @@ class SpatialArray(np.ndarray):
         # np.require, a.byteswap(), np.ma) make the new array here and nowhere else: a same-shape
         # copy keeps the grid (SA-9.5). Any other new array is left without geometry and is
         # decided by the rule that made it (indexing, ufuncs, functions attach their own).
-        source = obj if isinstance(obj, SpatialArray) else getattr(obj, "base", None)  # np.ma: a view of a view
+        source: Any = obj if isinstance(obj, SpatialArray) else getattr(obj, "base", None)  # np.ma: a view of a view
         geometry = getattr(source, "_geometry", None)
         if geometry is None or _ndarray_shape.__get__(self) != _ndarray_shape.__get__(source):
             return
