@@ -67,6 +67,17 @@ def main() -> None:
     print("volume[[1, 5, 9]]:", type(volume[[1, 5, 9]]).__name__)
     print("np.asarray(volume):", type(np.asarray(volume)).__name__)
 
+    step("6b. Plain results go back on the grid with with_values")
+    from scipy import ndimage
+
+    filtered = ndimage.median_filter(np.asarray(volume), size=3)  # scipy returns plain values
+    back = volume.with_values(filtered)
+    print("with_values: same grid", back.geometry == volume.geometry, "- no copy", np.shares_memory(back, filtered))
+    try:
+        volume.with_values(filtered[:, :-1])
+    except ValueError as error:
+        print("another spatial shape is refused:", str(error).split(";")[0])
+
     step("7. Tolerance, pickling, ITK order")
     nudged = sn.SpatialArray(values, origin=volume.origin + 1e-4, spacing=volume.spacing, direction=direction)
     with sn.tolerance(coordinate=1e-3):

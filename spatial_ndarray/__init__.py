@@ -95,4 +95,5 @@ def __getattr__(name: str) -> object:
 
         return getattr(interop, name)
     raise AttributeError(f"module 'spatial_ndarray' has no attribute {name!r}")
-SPEC_VERSION = "1.1"
+SPEC_VERSION = "1.2"
+__spatial_protocol__ = SPEC_VERSION  # SA-15.1: the SPEC version this package implements

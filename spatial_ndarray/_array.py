@@ -17,7 +17,7 @@ from numpy.lib.array_utils import normalize_axis_tuple
 
 from . import _functions
 from ._indexing import index_geometry
-from ._operands import SpatialOperands, attach
+from ._operands import SpatialOperands, attach, has_foreign_spatial, is_foreign_spatial
 from ._reductions import check_reduction_out, reduction_rule
 from ._ufuncs import ELEMENTWISE_UFUNCS, apply_ufunc
 from .errors import GeometryMismatchError, GeometryUndefinedError
@@ -28,8 +28,15 @@ __all__ = ["SpatialArray"]
 _ndarray_view = np.ndarray.view
 _ndarray_shape = np.ndarray.shape
 _ndarray_real = np.ndarray.real
+_ndarray_dtype = np.ndarray.dtype
+_ndarray_flat = np.ndarray.flat
 _ndarray_imag = np.ndarray.imag
 _FAST_UFUNCS = frozenset(u for u in ELEMENTWISE_UFUNCS if u.nout == 1)
+_FOREIGN = (
+    "cannot assign a {} (another implementation's spatial array, SPEC SA-15.3) into a SpatialArray "
+    "without checking its geometry; convert it with SpatialArray(np.asarray(value), origin=..., spacing=..., "
+    "direction=...) or assign np.asarray(value) to drop its geometry on purpose"
+)
 _FAST_OPERANDS = frozenset({np.ndarray, float, int, complex, bool})  # exact types: other subclasses may defer
 
 
@@ -88,11 +95,13 @@ class SpatialArray(np.ndarray):
     array([16., 22.])
     """
 
-    # Class-level defaults: an array numpy creates through a path we do not
-    # intercept (a C-level view) reads None here and counts as plain. Not
-    # defining __array_finalize__ keeps every view free of a Python call.
+    # Class-level defaults: an array numpy creates without a geometry (through a
+    # path no rule of ours decides) reads None here and counts as plain;
+    # __array_finalize__ gives the geometry to numpy's same-shape copies and casts.
     _geometry: Geometry | None = None
     _meta: dict[str, Any] | None = None
+    #: The SPEC.md version this type implements (SA-15.1); other implementations recognise it by this.
+    __spatial_protocol__: str = "1.2"
 
     def __new__(
         cls,
@@ -130,6 +139,20 @@ class SpatialArray(np.ndarray):
             None if not isinstance(data, SpatialArray) or data._meta is None else dict(data._meta)
         )
         return result
+
+    def __array_finalize__(self, obj: Any) -> None:
+        # numpy's C-level copies and casts (np.array(a, subok=True), np.asanyarray(a, dtype=...),
+        # np.require, a.byteswap(), np.ma) make the new array here and nowhere else: a same-shape
+        # copy keeps the grid (SA-9.5). Any other new array is left without geometry and is
+        # decided by the rule that made it (indexing, ufuncs, functions attach their own).
+        source: Any = obj if isinstance(obj, SpatialArray) else getattr(obj, "base", None)  # np.ma: a view of a view
+        geometry = getattr(source, "_geometry", None)
+        if geometry is None or _ndarray_shape.__get__(self) != _ndarray_shape.__get__(source):
+            return
+        if self.base is not None and self.strides != source.strides:
+            return  # a view that moved elements (a flip, a transpose, as_strided): no grid here
+        self._geometry = geometry
+        self._meta = None if source._meta is None else dict(source._meta)
 
     # -- geometry access ---------------------------------------------------------------
 
@@ -245,6 +268,56 @@ class SpatialArray(np.ndarray):
         geometry = self._known_geometry()
         return geometry.contains(points, self.shape[: geometry.spatial_ndim])
 
+    def with_values(self, values: npt.ArrayLike) -> Any:
+        """``values`` on this array's grid: the same geometry and a copy of ``meta``, without copying the values.
+
+        For results of functions that return plain arrays (scipy, scikit-image, a
+        model): ``values`` must have this array's spatial shape first; trailing
+        component axes may differ. A spatial ``values`` must already be on this
+        grid (SPEC SA-12.4).
+
+        Parameters
+        ----------
+        values : array_like
+            The new values, shape ``spatial_shape + components``.
+
+        Returns
+        -------
+        SpatialArray
+            A view of ``values`` (when it is an ndarray) with this array's geometry.
+
+        Raises
+        ------
+        ValueError
+            When the leading axes of ``values`` are not this array's spatial shape.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> img = SpatialArray(np.zeros((3, 4)), origin=[5.0, 0.0], spacing=[2.0, 1.0], meta={"units": "HU"})
+        >>> smooth = np.ones((3, 4))  # e.g. scipy.ndimage.gaussian_filter(np.asarray(img), 1)
+        >>> back = img.with_values(smooth)
+        >>> back.origin, back.meta, np.shares_memory(back, smooth)
+        (array([5., 0.]), {'units': 'HU'}, True)
+        >>> img.with_values(np.ones((3, 4, 3))).spatial_shape  # an RGB component axis
+        (3, 4)
+        """
+        geometry = self._known_geometry()
+        if isinstance(values, SpatialArray):
+            operands = SpatialOperands()
+            operands.add(self, "this array")
+            operands.add(values, "values")
+        plain_values = _ndarray_view(values, np.ndarray) if isinstance(values, np.ndarray) else np.asarray(values)
+        n = geometry.spatial_ndim
+        spatial_shape = _ndarray_shape.__get__(self)[:n]
+        if plain_values.ndim < n or plain_values.shape[:n] != spatial_shape:
+            raise ValueError(
+                f"with_values: values of shape {plain_values.shape} do not fit this array's spatial shape "
+                f"{spatial_shape}; values must have shape {spatial_shape} + (any component axes). "
+                "Resample them onto this grid (sn.resample) if they come from another grid"
+            )
+        return attach(plain_values, type(self), geometry, self._meta)
+
     def to_xarray(self, *, name: str = "image", dims: Any = None, units: str | None = None, layout: str = "physical") -> Any:
         """This array as an xarray.DataArray with physical coordinates; see `spatial_ndarray.to_xarray`."""
         from .xarray import to_xarray
@@ -278,6 +351,49 @@ class SpatialArray(np.ndarray):
                     "SpatialArray; use np.asarray(x).reshape(...) for a plain array"
                 )
         _ndarray_shape.__set__(self, value)  # type: ignore[attr-defined]
+
+    @property  # type: ignore[override]
+    def dtype(self) -> np.dtype[Any]:
+        """Data-type of the values; assigning one of another itemsize that changes the spatial shape is refused."""
+        return _ndarray_dtype.__get__(self)
+
+    @dtype.setter
+    def dtype(self, value: Any) -> None:
+        geometry = self._geometry
+        if geometry is not None:
+            old = _ndarray_shape.__get__(self)
+            new = _ndarray_view(self, np.ndarray).view(value).shape  # numpy's own error for an impossible dtype
+            n = geometry.spatial_ndim
+            if new[:n] != old[:n]:
+                raise ValueError(
+                    f"setting dtype {np.dtype(value)} would change the spatial shape {old[:n]} of a SpatialArray "
+                    f"to {new[:n]}; use np.asarray(x).view({np.dtype(value)}) for a plain array"
+                )
+        _ndarray_dtype.__set__(self, value)  # type: ignore[attr-defined]
+
+    @property  # type: ignore[override]
+    def flat(self) -> Any:
+        """A flat iterator over the values: its items and slices are plain (a flattened array has no grid, SA-9.3)."""
+        return _ndarray_flat.__get__(_ndarray_view(self, np.ndarray))
+
+    @flat.setter
+    def flat(self, value: Any) -> None:
+        _ndarray_flat.__set__(self, np.asarray(value))  # type: ignore[attr-defined]
+
+    def getfield(self, dtype: npt.DTypeLike, offset: SupportsIndex = 0) -> Any:  # type: ignore[override]
+        """A field of each element as a view: same grid while the spatial shape is unchanged (SA-9.5)."""
+        values = np.ndarray.getfield(_ndarray_view(self, np.ndarray), dtype, offset)
+        geometry = self._geometry
+        n = 0 if geometry is None else geometry.spatial_ndim
+        return self._derived(values, geometry if values.shape[:n] == self.shape[:n] else None)
+
+    def __array_wrap__(self, array: Any, context: Any = None, return_scalar: bool = False) -> Any:
+        # numpy wraps the result of an elementwise computation in the input's type: the same
+        # shape keeps the grid, anything else is plain (never an array without its geometry)
+        values = np.ndarray.__array_wrap__(_ndarray_view(self, np.ndarray), array, context, return_scalar)
+        if not isinstance(values, np.ndarray) or values.shape != self.shape:
+            return values
+        return self._derived(values, self._geometry)
 
     @property  # type: ignore[override]
     def real(self) -> Any:
@@ -334,6 +450,8 @@ class SpatialArray(np.ndarray):
         return spatial
 
     def __setitem__(self, key: Any, value: Any) -> None:
+        if is_foreign_spatial(value, SpatialArray):
+            raise TypeError(_FOREIGN.format(type(value).__name__))
         if isinstance(value, SpatialArray):
             if value._geometry is not None and self._geometry is not None:
                 target = self[key]
@@ -385,6 +503,8 @@ class SpatialArray(np.ndarray):
         for t in types:
             if not issubclass(t, np.ndarray):
                 return NotImplemented
+        if has_foreign_spatial(args, SpatialArray) or has_foreign_spatial(kwargs, SpatialArray):
+            return NotImplemented  # SA-15.3: never read another implementation's geometry as plain values
         return _functions.dispatch(SpatialArray, func, args, kwargs)
 
     # -- copies, pickling ----------------------------------------------------------------
@@ -397,7 +517,7 @@ class SpatialArray(np.ndarray):
 
     def copy(self, order: Literal["K", "A", "C", "F"] = "C") -> Any:  # type: ignore[override]
         """Copy values, geometry and metadata (SA-9.5)."""
-        return self._derived(np.ndarray.copy(self, order=order), self._geometry)
+        return self._derived(np.ndarray.copy(_ndarray_view(self, np.ndarray), order=order), self._geometry)
 
     def __copy__(self) -> Any:
         return self.copy(order="K")
@@ -419,15 +539,19 @@ class SpatialArray(np.ndarray):
 
     def view(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
         """A new view; geometry is kept when the type stays spatial and the spatial shape is unchanged (SA-9.5)."""
-        result = np.ndarray.view(self, *args, **kwargs)
-        if not isinstance(result, SpatialArray):
-            return result
+        requested = kwargs.get("type")
+        for arg in args:
+            if isinstance(arg, type) and issubclass(arg, np.ndarray):
+                requested = arg
+        # numpy's view assigns the new dtype to the new object: do it on plain values, wrap after
+        values = np.ndarray.view(_ndarray_view(self, np.ndarray), *args, **kwargs)
+        if requested is not None and not issubclass(requested, SpatialArray):
+            return values
+        values = _ndarray_view(values, np.ndarray)
         geometry = self._geometry
-        if geometry is None or result.shape[: geometry.spatial_ndim] != self.shape[: geometry.spatial_ndim]:
-            return _ndarray_view(result, np.ndarray)
-        result._geometry = geometry
-        result._meta = None if self._meta is None else dict(self._meta)
-        return result
+        if geometry is None or values.shape[: geometry.spatial_ndim] != self.shape[: geometry.spatial_ndim]:
+            return values
+        return attach(values, type(self) if requested is None else requested, geometry, self._meta)
 
     def __reduce__(self) -> tuple[Any, ...]:
         reduced: Any = np.ndarray.__reduce__(self)
@@ -587,7 +711,8 @@ class SpatialArray(np.ndarray):
         return self._reduce("argmin", axis, keepdims, out, {})
 
     def _accumulate(self, name: str, axis: Any, dtype: Any, out: Any) -> Any:
-        geometry = self._geometry if axis is not None else None  # axis=None flattens: plain
+        # axis=None flattens: plain, unless there is one axis to accumulate along (SA-13.3)
+        geometry = self._geometry if axis is not None or self.ndim == 1 else None
         if isinstance(out, SpatialArray):
             if geometry is None or out._geometry is None or out.shape[: geometry.spatial_ndim] != self.shape[: geometry.spatial_ndim]:
                 raise GeometryMismatchError(f"out of {name} must be in the input's space")
@@ -603,8 +728,12 @@ class SpatialArray(np.ndarray):
         return self._derived(result, geometry)
 
     def cumsum(self, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:  # type: ignore[override]
-        """Cumulative sum along ``axis``: same grid (SA-7.6); ``axis=None`` flattens to a plain array."""
+        """Cumulative sum along ``axis``: same grid (SA-13.3); ``axis=None`` on more than one axis flattens to a plain array."""
         return self._accumulate("cumsum", axis, dtype, out)
+
+    def round(self, decimals: SupportsIndex = 0, out: Any = None) -> Any:  # type: ignore[override]
+        """Round to ``decimals``: elementwise, the same grid as `numpy.round` gives (SA-13.1)."""
+        return np.round(self, decimals, out=out)
 
     def cumprod(self, axis: Any = None, dtype: Any = None, out: Any = None) -> Any:  # type: ignore[override]
         """Cumulative product along ``axis``; see `cumsum`."""
@@ -647,7 +776,7 @@ def _check_fits(geometry: Geometry, ndim: int) -> None:
 
 
 def _plain_method(name: str) -> Any:
-    """A method that gives numpy's result as a plain array: its geometry is undefined (SA-9.3, SA-9.4)."""
+    """A method that gives numpy's result as a plain array: its geometry is undefined (SA-9.3)."""
     numpy_method = getattr(np.ndarray, name)
 
     def method(self: SpatialArray, *args: Any, **kwargs: Any) -> Any:
@@ -660,9 +789,27 @@ def _plain_method(name: str) -> Any:
     return method
 
 
-for _name in (
-    "reshape", "ravel", "flatten", "take", "diagonal", "trace", "dot", "nonzero", "argsort",
-    "argpartition", "compress", "choose", "searchsorted",
-):
+def _function_method(name: str) -> Any:
+    """A method that is the numpy function of the same name: one rule for both (SA-13.12)."""
+    function = getattr(np, name)
+
+    def method(self: SpatialArray, *args: Any, **kwargs: Any) -> Any:
+        return function(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__qualname__ = f"SpatialArray.{name}"
+    method.__doc__ = f"`numpy.{name}` of this array: the same result and the same geometry rule (SPEC SA-13.12)."
+    return method
+
+
+def _compress(self: SpatialArray, condition: Any, axis: SupportsIndex | None = None, out: Any = None) -> Any:
+    """`numpy.compress` of this array: plain along a spatial axis or with no axis (SPEC SA-13.12)."""
+    return np.compress(condition, self, axis=axis, out=out)
+
+
+for _name in ("reshape", "ravel", "flatten", "dot", "nonzero"):
     setattr(SpatialArray, _name, _plain_method(_name))
+for _name in ("take", "diagonal", "trace", "argsort", "argpartition", "choose", "searchsorted"):
+    setattr(SpatialArray, _name, _function_method(_name))
+SpatialArray.compress = _compress  # type: ignore[method-assign, assignment]
 del _name

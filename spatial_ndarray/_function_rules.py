@@ -19,7 +19,7 @@ from ._reductions import check_reduction_out, reduction_rule
 from .errors import GeometryMismatchError
 
 __all__ = [
-    "along_axis", "block", "concatenate", "cumulative", "diff", "elementwise", "expand_dims", "implementation",
+    "along_axis", "block", "column_stack", "component_pair", "concatenate", "cumulative", "diff", "elementwise", "expand_dims", "implementation",
     "pad", "plain_result", "reduction", "refused", "split", "stack", "stacked", "tile", "unstack",
 ]
 
@@ -224,6 +224,31 @@ def along_axis(func: Callable[..., Any], array_name: str | None = None, axis_def
     return handler
 
 
+def component_pair(func: Callable[..., Any]) -> Handler:
+    """``diagonal`` and ``trace`` over ``axis1`` and ``axis2``: the grid is kept when both are component axes (SA-13.12).
+
+    Along a spatial axis the diagonal mixes positions of two axes: plain.
+    """
+    parameters = Parameters(func)
+    first = parameters.first()
+
+    def handler(spatial_cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        array = parameters.get(first, args, kwargs)
+        out = parameters.get("out", args, kwargs)
+        result = _call_plain(func, spatial_cls, args, kwargs)
+        if out is not None:
+            return out
+        if not isinstance(array, spatial_cls) or array._geometry is None or not isinstance(result, np.ndarray):
+            return result
+        n = array._geometry.spatial_ndim
+        axes = [normalize_axis_index(parameters.get(name, args, kwargs), array.ndim) for name in ("axis1", "axis2")]
+        if min(axes) < n or result.shape[:n] != array.shape[:n]:
+            return result
+        return attach(result, type(array), array._geometry, array._meta)
+
+    return handler
+
+
 def stacked(func: Callable[..., Any], core: int) -> Handler:
     """Linear algebra on stacks of matrices or vectors (SA-13.7).
 
@@ -336,10 +361,50 @@ def diff(func: Callable[..., Any]) -> Handler:
         if axis >= geometry.spatial_ndim:
             return attach(result, type(array), geometry, array._meta)
         prepend = parameters.get("prepend", args, kwargs)
+        append = parameters.get("append", args, kwargs)
+        # a scalar prepend is broadcast to one slab: it counts as length 1 along the axis
         before = 0 if prepend is None else (1 if np.ndim(prepend) == 0 else np.shape(prepend)[axis])
+        for label, piece, at in (("prepend", prepend, -before), ("append", append, array.shape[axis])):
+            if isinstance(piece, spatial_cls) and piece._geometry is not None:
+                _check_continues(geometry, axis, at, piece, label)
         offsets = [0.0] * geometry.spatial_ndim
         offsets[axis] = n / 2.0 - before
         return attach(result, type(array), geometry.shifted(offsets), array._meta)
+
+    return handler
+
+
+def _check_continues(geometry: Any, axis: int, at: int, piece: Any, label: str) -> None:
+    """Raise the mismatch error unless spatial ``piece`` starts ``at`` elements along ``axis`` of ``geometry``'s grid (SA-13.5)."""
+    offsets = [0] * geometry.spatial_ndim
+    offsets[axis] = at
+    expected = geometry.shifted(offsets)
+    reason = expected.mismatch(piece._geometry)
+    if reason is not None:
+        raise GeometryMismatchError(
+            f"{label} of np.diff does not continue the array's grid along axis {axis} (SA-13.5): {reason}\n"
+            f"  expected: {expected!r}\n  {label}: {piece._geometry!r}"
+        )
+
+
+def column_stack(func: Callable[..., Any]) -> Handler:
+    """`np.column_stack`: a 1-D array becomes the column ``a[:, None]`` (SA-13.2), then the columns concatenate on axis 1.
+
+    numpy's own code makes the column through ``np.array(a, ndmin=2).T``, which has
+    no geometry; the result the spec states is that of ``a[:, None]``.
+    """
+    parameters = Parameters(func)
+
+    def handler(spatial_cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        columns = []
+        for value in parameters.get("tup", args, kwargs):
+            array = value if isinstance(value, np.ndarray) else np.asarray(value)
+            if array.ndim == 0:
+                array = _ndarray_view(array, np.ndarray).reshape(1, 1)
+            elif array.ndim == 1:
+                array = array[:, None]
+            columns.append(array)
+        return np.concatenate(columns, axis=1)  # dispatches: the concatenation rule checks the columns
 
     return handler
 

@@ -33,7 +33,7 @@ from . import _function_rules as rules
 from ._operands import plain
 from .errors import GeometryDroppedWarning
 
-__all__ = ["CLASSIFICATION", "GeometryDroppedWarning", "classify", "dispatch", "spec_appendix"]
+__all__ = ["CLASSIFICATION", "SUBMODULES", "GeometryDroppedWarning", "classify", "dispatch", "overridable_functions", "spec_appendix"]
 
 
 class Rule(NamedTuple):
@@ -65,8 +65,9 @@ def _refused(reason: str) -> Callable[[Callable[..., Any]], rules.Handler]:
 
 
 _SAVE = (
-    "the file would hold the values without their geometry; save np.asarray(x) to drop it on purpose, "
-    "or keep origin, spacing and direction beside it (x.to_xarray() where available)"
+    "the file would hold the values without their geometry; write the image with its geometry "
+    "(sn.write(x, 'image.nii.gz'), or x.to_xarray() to netCDF or zarr), or save np.asarray(x) to drop "
+    "the geometry on purpose and put loaded values back on the grid with x.with_values(values)"
 )
 
 def disjoint(*groups: dict[str, Rule]) -> dict[str, Rule]:
@@ -81,19 +82,31 @@ def disjoint(*groups: dict[str, Rule]) -> dict[str, Rule]:
 
 
 CLASSIFICATION: dict[str, Rule] = disjoint(
-    # -- methods: numpy's function calls the ndarray method, which applies the rule ------------
-    _many("method", rules.implementation,
+    # -- numpy's function calls the ndarray method of the same name, which applies the rule ----------
+    _many("reduction", rules.implementation,
             "numpy.sum numpy.prod numpy.mean numpy.std numpy.var numpy.max numpy.min numpy.amax numpy.amin "
-            "numpy.argmax numpy.argmin numpy.all numpy.any numpy.cumsum numpy.cumprod numpy.repeat "
-            "numpy.transpose numpy.swapaxes numpy.squeeze numpy.take numpy.compress numpy.nonzero "
-            "numpy.diagonal numpy.trace numpy.argsort numpy.argpartition numpy.choose numpy.searchsorted",
-            "the SpatialArray method's rule"),
+            "numpy.argmax numpy.argmin numpy.all numpy.any",
+            "binning rule on reduced spatial axes (the method applies it)"),
+    _many("cumulative", rules.implementation, "numpy.cumsum numpy.cumprod",
+            "same grid; axis=None on more than one axis is plain (the method applies it)"),
+    {"numpy.repeat": Rule("along_axis", rules.implementation,
+                          "plain along a spatial axis or with axis=None (the method applies it)")},
+    _many("implementation", rules.implementation, "numpy.transpose numpy.swapaxes numpy.squeeze",
+            "permutes or removes axes (SA-9.1, SA-9.2; the method applies it)"),
+    # -- functions whose methods call them back: the rule is here ------------------------------------
+    _many("along_axis", _along("a"), "numpy.take numpy.compress numpy.argsort numpy.argpartition",
+            "plain along a spatial axis or with axis=None"),
+    _many("custom", rules.component_pair, "numpy.diagonal numpy.trace",
+            "kept when axis1 and axis2 are both component axes"),
+    {"numpy.choose": Rule("elementwise", _aligned("a", "choices"), "on the grid of a and choices")},
+    {"numpy.searchsorted": Rule("elementwise", _aligned("v"), "on the grid of v (a is a sorted table)")},
+    {"numpy.nonzero": Rule("plain", rules.plain_result, "index arrays")},
     # -- numpy's implementation, step by step through rules that apply ---------------------------
     _many("implementation", rules.implementation,
             "numpy.moveaxis numpy.rollaxis numpy.matrix_transpose numpy.linalg.matrix_transpose "
             "numpy.flip numpy.fliplr numpy.flipud numpy.rot90 "
             "numpy.atleast_1d numpy.atleast_2d numpy.atleast_3d "
-            "numpy.hstack numpy.vstack numpy.dstack numpy.column_stack numpy.append "
+            "numpy.hstack numpy.vstack numpy.dstack numpy.append "
             "numpy.linalg.matmul",
             "numpy's code through indexing, methods and the other rules"),
     # -- elementwise: one grid in, the same grid out -----------------------------------------------
@@ -146,6 +159,7 @@ CLASSIFICATION: dict[str, Rule] = disjoint(
     {"numpy.expand_dims": Rule("custom", rules.expand_dims, "as indexing with newaxis")},
     {"numpy.concatenate": Rule("custom", rules.concatenate, "pieces must continue one grid")},
     {"numpy.stack": Rule("custom", rules.stack, "new component axis only")},
+    {"numpy.column_stack": Rule("custom", rules.column_stack, "1-D arrays become columns a[:, None]; then concatenate")},
     {"numpy.block": Rule("custom", rules.block, "nested concatenations: pieces continue one grid")},
     {"numpy.unstack": Rule("custom", rules.unstack, "each part is an integer index")},
     _many("custom", lambda f: rules.split(f, lambda a, axis: axis), "numpy.split numpy.array_split",
@@ -246,10 +260,41 @@ def dispatch(spatial_cls: Any, func: Callable[..., Any], args: tuple[Any, ...], 
     return func(*plain(args, spatial_cls), **plain(kwargs, spatial_cls))
 
 
+#: The public numpy submodules whose functions, with numpy's namespace, make the set of SPEC SA-13.10.
+#: numpy registers a submodule's overridable functions when it is imported: importing these fixes the set.
+SUBMODULES = (
+    "numpy.fft", "numpy.linalg", "numpy.lib.recfunctions", "numpy.lib.scimath", "numpy.lib.stride_tricks",
+    "numpy.strings", "numpy.char", "numpy.polynomial", "numpy.ma",
+)
+
+
+def _public(qualified: str) -> bool:
+    return not any(part.startswith("_") for part in qualified.split("."))
+
+
+def overridable_functions() -> set[str]:
+    """The set SPEC SA-13.10 defines: every public overridable function of numpy and `SUBMODULES`, by qualified name.
+
+    Private helpers numpy also dispatches (``numpy.strings._join``) are outside the set;
+    the table classifies them too, so they never fall back to the unclassified path.
+
+    Examples
+    --------
+    >>> "numpy.pad" in overridable_functions() and "numpy.strings._join" not in overridable_functions()
+    True
+    """
+    from numpy.testing.overrides import get_overridable_numpy_array_functions
+
+    for module in SUBMODULES:
+        importlib.import_module(module)
+    names = map(_qualified, get_overridable_numpy_array_functions())
+    return {name for name in names if name.startswith("numpy.") and _public(name)}
+
+
 def spec_appendix() -> str:
-    """The SPEC.md appendix: every classified numpy function and its rule, as a Markdown table."""
+    """The SPEC.md appendix: every public classified numpy function and its rule, as a Markdown table."""
     lines = ["| function | family | geometry |", "|---|---|---|"]
-    for name in sorted(CLASSIFICATION):
+    for name in sorted(filter(_public, CLASSIFICATION)):
         rule = CLASSIFICATION[name]
         lines.append(f"| `{name.removeprefix('numpy.')}` | {rule.family} | {rule.note} |")
     return "\n".join(lines) + "\n"

@@ -90,13 +90,13 @@ def index_geometry(geometry: Geometry, shape: tuple[int, ...], key: Any) -> Geom
                 if later is None or later is Ellipsis:
                     continue
                 if type(later) is not slice and _as_integer(later) is None:
-                    return None  # advanced index after the ellipsis
+                    return _advanced_on_components(geometry, shape, key)
                 after += 1
             axis = len(shape) - after
         else:
             index = _as_integer(item)
             if index is None:
-                return None  # advanced index: the elements do not form a grid
+                return _advanced_on_components(geometry, shape, key)
             if axis < n:
                 starts[axis] = index + shape[axis] if index < 0 else index
                 if keep is None:
@@ -114,3 +114,54 @@ def index_geometry(geometry: Geometry, shape: tuple[int, ...], key: Any) -> Geom
     if not changed:
         return geometry
     return geometry.sliced(starts, steps, keep)
+
+
+def _advanced_on_components(geometry: Geometry, shape: tuple[int, ...], key: tuple[Any, ...]) -> Geometry | None:
+    """Geometry of an index with integer-array or boolean-array entries, or None (plain).
+
+    The grid is kept only when the advanced entries all fall on component axes,
+    next to each other (numpy then leaves them in place, after the spatial axes),
+    with no integer or newaxis entry (numpy would fold an integer into the advanced
+    block, and may move it in front); the spatial axes take slices only (SA-6.2).
+    Anything else selects elements that do not form a grid: plain (SA-6.1).
+    """
+    consumed: list[int | None] = []  # axes each entry consumes; None for the ellipsis
+    advanced: list[bool] = []
+    for item in key:
+        if item is None or (item is not Ellipsis and type(item) is not slice and _as_integer(item) is not None):
+            return None
+        if item is Ellipsis:
+            consumed.append(None)
+            advanced.append(False)
+        elif type(item) is slice:
+            consumed.append(1)
+            advanced.append(False)
+        else:
+            entry = np.asarray(item)
+            if entry.dtype == np.bool_ and entry.ndim > 0:
+                consumed.append(entry.ndim)
+            elif entry.dtype.kind in "iu" and entry.size > 0 or (entry.dtype.kind in "iuf" and entry.size == 0 and entry.ndim == 1):
+                consumed.append(1)
+            else:
+                return None  # a boolean scalar adds an axis; anything else is numpy's error or not an index
+            advanced.append(True)
+    flags = [i for i, is_advanced in enumerate(advanced) if is_advanced]
+    if flags[-1] - flags[0] + 1 != len(flags):
+        return None  # advanced entries apart: numpy moves their axes to the front
+    explicit = sum(c for c in consumed if c is not None)
+    n = geometry.spatial_ndim
+    starts = [0] * n
+    steps = [1] * n
+    axis = 0
+    for item, count, is_advanced in zip(key, consumed, advanced):
+        if count is None:
+            axis += len(shape) - explicit
+            continue
+        if is_advanced and axis < n:
+            return None  # an advanced index on a spatial axis: the elements leave the grid
+        if type(item) is slice and axis < n:
+            starts[axis], _, steps[axis] = item.indices(shape[axis])
+        axis += count
+    if starts == [0] * n and steps == [1] * n:
+        return geometry
+    return geometry.sliced(starts, steps, None)

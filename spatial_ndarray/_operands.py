@@ -12,7 +12,7 @@ import numpy as np
 from .errors import GeometryMismatchError
 from .geometry import Geometry
 
-__all__ = ["SpatialOperands", "attach", "plain"]
+__all__ = ["SpatialOperands", "attach", "has_foreign_spatial", "is_foreign_spatial", "plain"]
 
 _ndarray_view = np.ndarray.view
 
@@ -47,6 +47,24 @@ def plain(value: Any, spatial_cls: Any) -> Any:
 
 
 _CONTAINERS = (tuple, list, dict)
+
+
+def is_foreign_spatial(value: Any, spatial_cls: Any) -> bool:
+    """True when ``value`` is another implementation's spatial array (SPEC SA-15.3).
+
+    Recognised by the protocol, not by class: its type declares a ``__spatial_protocol__`` string.
+    """
+    return not isinstance(value, spatial_cls) and isinstance(getattr(type(value), "__spatial_protocol__", None), str)
+
+
+def has_foreign_spatial(value: Any, spatial_cls: Any) -> bool:
+    """True when ``value`` or an item of it (lists, tuples, dict values, nested) is another implementation's spatial array."""
+    kind = type(value)
+    if kind is tuple or kind is list:
+        return any(has_foreign_spatial(v, spatial_cls) for v in value if not isinstance(v, (spatial_cls, float, int)))
+    if kind is dict:
+        return any(has_foreign_spatial(v, spatial_cls) for v in value.values())
+    return is_foreign_spatial(value, spatial_cls)
 
 
 class SpatialOperands:

@@ -42,6 +42,8 @@ def reduction_rule(
     (1, 5)
     >>> reduction_rule(Geometry.identity(2), (4, 5), axis=None, keepdims=False)[0] is None
     True
+    >>> reduction_rule(Geometry.identity(2), (4, 5), axis=None, keepdims=True)[0] is None
+    True
     """
     try:
         key = ("reduce", shape, axis, keepdims)
@@ -63,7 +65,7 @@ def _reduction_rule(
     if not axes:
         return geometry, spatial_shape  # SA-8.3: component axes only
     if len(axes) == n:
-        return None, spatial_shape  # SA-8.4: nothing spatial left to place
+        return None, spatial_shape  # SA-8.4: a global statistic, plain with or without keepdims
     lengths = [shape[a] for a in axes]
     if 0 in lengths:
         return None, spatial_shape  # SA-8.5: an empty axis has no centre

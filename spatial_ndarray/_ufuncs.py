@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
-from ._operands import SpatialOperands, attach, plain
+from ._operands import SpatialOperands, attach, is_foreign_spatial, plain
 from ._reductions import check_reduction_out, reduction_rule
 from .errors import GeometryDroppedWarning
 
@@ -61,6 +61,8 @@ def _defers(value: Any, spatial_cls: Any) -> bool:
     """
     if type(value) in _KNOWN_TYPES or isinstance(value, (spatial_cls, np.generic)):
         return False
+    if is_foreign_spatial(value, spatial_cls):
+        return True  # SA-15.3: another implementation's spatial array is never read as plain values
     handler = getattr(type(value), "__array_ufunc__", None)
     return handler is not None and handler is not np.ndarray.__array_ufunc__
 
@@ -84,6 +86,8 @@ def apply_ufunc(spatial_cls: Any, ufunc: np.ufunc, method: str, inputs: tuple[An
     for value in inputs + tuple(kwargs.get("out") or ()):
         if _defers(value, spatial_cls):
             return NotImplemented
+    if is_foreign_spatial(kwargs.get("where"), spatial_cls):
+        return NotImplemented  # SA-15.3: another implementation's mask is never read as plain values
 
     if ufunc not in ELEMENTWISE_UFUNCS:
         if method == "__call__" and ufunc in GENERALIZED_UFUNCS:

@@ -192,7 +192,9 @@ CASES: list[Case] = [
     Case(np.hstack, lambda x: np.hstack([x[:, :2], x[:, 2:]]), "traced"),
     Case(np.vstack, lambda x: np.vstack([x[:1], x[1:]]), "traced"),
     Case(np.dstack, lambda x: np.dstack([x[..., :1], x[..., 1:]]), "traced"),
-    Case(np.column_stack, lambda x: np.column_stack([x[:, 0, 0], x[:, 1, 0]]), "plain"),
+    # SA-13.2: the columns are a[:, None], which concatenate along a component axis as operands (SA-13.6)
+    Case(np.column_stack, lambda x: np.column_stack([x[:, 0, 0], x[:, 1, 0]]), "error", "not in the same space"),
+    Case(np.column_stack, lambda x: np.column_stack([x[:, 0, 0], x[:, 0, 0]]), "traced"),
     Case(np.block, lambda x: np.block([x[..., :1], x[..., 1:]]), "traced"),
     Case(np.block, lambda x: np.block([[[x[:2]]], [[x[2:]]]]), "traced"),
     Case(np.block, lambda x: np.block([[[x[2:]]], [[x[:2]]]]), "error", "does not continue the grid"),
@@ -259,6 +261,27 @@ CASES: list[Case] = [
     Case(np.sort, lambda x: np.sort(x), "grid"),
     Case(np.sort, lambda x: np.sort(x, axis=0), "plain"),
     Case(np.partition, lambda x: np.partition(x, 1), "grid"),
+    # the former "method" family: SA-13.12 gives each its rule
+    Case(np.take, lambda x: np.take(x, [0, 2], axis=-1), "grid"),
+    Case(np.take, lambda x: x.take([2, 0], axis=2), "grid"),
+    Case(np.take, lambda x: np.take(x, [0, 2], axis=0), "plain"),
+    Case(np.take, lambda x: np.take(x, [1, 5]), "plain"),
+    Case(np.compress, lambda x: np.compress([True, False, True], x, axis=2), "grid"),
+    Case(np.compress, lambda x: x.compress([True, False, True], axis=-1), "grid"),
+    Case(np.compress, lambda x: np.compress([True, False, True], x, axis=0), "plain"),
+    Case(np.argsort, lambda x: np.argsort(-x, axis=-1), "grid"),
+    Case(np.argsort, lambda x: np.argsort(x, axis=1), "plain"),
+    Case(np.argpartition, lambda x: np.argpartition(-x, 1, axis=-1), "grid"),
+    Case(np.argpartition, lambda x: x.argpartition(1, axis=0), "plain"),
+    Case(np.diagonal, lambda x: np.diagonal(x[..., :, None] * x[..., None, :], axis1=2, axis2=3), "grid"),
+    Case(np.diagonal, lambda x: x.diagonal(), "plain"),
+    Case(np.trace, lambda x: np.trace(x[..., :, None] * x[..., None, :], axis1=-2, axis2=-1), "grid"),
+    Case(np.trace, lambda x: x.trace(), "plain"),
+    Case(np.choose, lambda x: np.choose((x > 20).astype(int), [x, -x]), "grid"),
+    Case(np.choose, lambda x: (x > 20).astype(int).choose([np.zeros(3), -x]), "grid"),
+    Case(np.choose, lambda x: np.choose([0, 1, 0], [x[0, 0], -x[0, 0]]), "plain"),
+    Case(np.searchsorted, lambda x: np.searchsorted(np.arange(0.0, 60.0, 7.0), x), "grid"),
+    Case(np.searchsorted, lambda x: np.searchsorted(np.sort(np.asarray(x).ravel()), 3.5), "plain"),
     Case(np.take_along_axis, lambda x: np.take_along_axis(x, np.argsort(np.asarray(x), axis=-1), axis=-1), "grid"),
     Case(np.take_along_axis, lambda x: np.take_along_axis(x, np.argsort(np.asarray(x), axis=0), axis=0), "plain"),
     Case(np.delete, lambda x: np.delete(x, 0, axis=2), "grid"),
@@ -311,9 +334,18 @@ def test_every_function_with_a_geometry_rule_has_a_case() -> None:
     """Every handler is exercised: a function in a geometry-giving family without a case fails here."""
     covered = {_qualified(case.func) for case in CASES}
     need = {name for name, rule in _functions.CLASSIFICATION.items() if rule.family in GEOMETRY_FAMILIES}
-    # methods whose rule is "plain" are checked in test_methods; these are the ones returning geometry
-    plain_methods = {f"numpy.{n}" for n in "take compress nonzero diagonal trace argsort argpartition choose searchsorted".split()}
-    assert sorted(need - plain_methods - covered) == []
+    assert sorted(need - covered) == []
+
+
+def test_the_set_of_functions_is_defined_and_the_appendix_has_public_names_only() -> None:
+    """SA-13.10: the set is numpy's public overridable functions once the listed submodules are imported."""
+    public = _functions.overridable_functions()
+    listed = set(re.findall(r"^\| `([^`]+)` \|", _functions.spec_appendix(), re.M))
+    assert {f"numpy.{name}" for name in listed} == public
+    assert not [name for name in listed if any(part.startswith("_") for part in name.split("."))]
+    spec = (Path(__file__).resolve().parent.parent / "SPEC.md").read_text(encoding="utf-8")
+    for module in _functions.SUBMODULES:
+        assert f"`{module}`" in spec, f"SA-13.10 must name {module}"
 
 
 def _arrays(result: Any) -> list[Any]:

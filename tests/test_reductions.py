@@ -28,7 +28,7 @@ def assert_binned(original: sn.SpatialArray, result: Any, axes: tuple[int, ...],
     n = original.spatial_ndim
     spatial_axes = [a for a in axes if a < n]
     if len(spatial_axes) == n:
-        assert is_plain(result)  # SA-8.4
+        assert is_plain(result)  # SA-8.4, with or without keepdims
         return
     assert isinstance(result, sn.SpatialArray)
     kept = [i for i in range(n) if i not in spatial_axes]

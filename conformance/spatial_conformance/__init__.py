@@ -18,7 +18,7 @@ __all__ = ["CHECKS", "FEATURES", "LEVELS", "STATUSES", "Check", "CheckResult", "
            "check", "spec_table"]
 
 __version__ = "0.1.0"
-SPEC_VERSION = "1.1"
+SPEC_VERSION = "1.2"
 
 
 def spec_table() -> str:

@@ -125,9 +125,12 @@ def write(array: SpatialArray, path: str | os.PathLike[str], *, singleton: bool 
     TypeError
         A dtype the format cannot store without changing values.
     """
+    if not isinstance(array, SpatialArray) or array._geometry is None:
+        raise TypeError(
+            f"write needs a SpatialArray, got {type(array).__name__}: a plain array has no geometry to write. "
+            "Put the values on their image's grid first: sn.write(image.with_values(values), path)"
+        )
     location = Path(path)
-    if not isinstance(array, SpatialArray):
-        raise TypeError(f"write needs a SpatialArray, got {type(array).__name__}: wrap it with sn.SpatialArray(values, ...)")
     choice = _first_available(*_libraries(location))
     if choice == "nibabel":
         import nibabel
