@@ -341,6 +341,7 @@ class SpatialArray(np.ndarray):
                     operands = SpatialOperands()
                     operands.add(target, "target a[key]")
                     operands.add(value, "assigned value")
+                    operands.resolve(target.shape)  # the value may broadcast into the target (SA-7.7)
             value = _ndarray_view(value, np.ndarray)
         np.ndarray.__setitem__(self, key, value)
 
@@ -533,7 +534,7 @@ class SpatialArray(np.ndarray):
         if where is not None and isinstance(where, SpatialArray):
             operands = SpatialOperands()
             operands.add(self, "array")
-            operands.add(where, "where")
+            operands.check(where, "where")
             kwargs["where"] = _ndarray_view(where, np.ndarray)
         result = getattr(values, name)(axis=axis, **kwargs)
         if out is not None:

@@ -119,6 +119,8 @@ def elementwise(func: Callable[..., Any], aligned: tuple[str, ...] | None = None
         operands = SpatialOperands()
         for position, array in enumerate(candidates):
             operands.add(array, f"array argument {position}")
+        if operands.pending:
+            operands.resolve()  # before the call: copyto and putmask write (SA-7.7)
         result = _call_plain(func, spatial_cls, args, kwargs)
         if operands.geometry is None or kwargs.get("subok", True) is False:
             return result
@@ -163,9 +165,11 @@ def reduction(func: Callable[..., Any]) -> Handler:
                 value = parameters.get(name, args, kwargs)
                 if isinstance(value, spatial_cls):
                     operands.add(value, name)
+            if operands.pending:
+                operands.resolve(_ndarray_view(array, np.ndarray).shape)
         out = parameters.get("out", args, kwargs)
-        if isinstance(out, spatial_cls):
-            check_reduction_out(out._geometry, geometry)
+        if isinstance(out, spatial_cls) and isinstance(array, spatial_cls) and array._geometry is not None:
+            check_reduction_out(out._geometry, geometry)  # a plain input writes plain values (SA-8.7)
         result = _call_plain(func, spatial_cls, args, kwargs)
         if out is not None:
             return out
@@ -249,7 +253,7 @@ def stacked(func: Callable[..., Any], core: int) -> Handler:
         others = [v for v in list(args) + list(kwargs.values()) if isinstance(v, np.ndarray)]
         if any(np.ndim(v) - core > loop for v in others):
             return _call_plain(func, spatial_cls, args, kwargs)  # another operand adds leading stacking axes
-        operands = SpatialOperands()
+        operands = SpatialOperands(leading=True)
         for position, array in enumerate(arrays):
             operands.add(array, f"array argument {position}")
         result = _call_plain(func, spatial_cls, args, kwargs)
