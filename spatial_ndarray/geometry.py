@@ -221,11 +221,17 @@ class Geometry:
         for name, value, shape in (("origin", origin, (p,)), ("spacing", spacing, (n,)), ("direction", direction, (p, n))):
             if value is not None and np.shape(value) != shape:
                 raise ValueError(f"{name} must have shape {shape} to match this geometry, got {value!r}")
-        return Geometry(
+        if direction is not None:
+            return Geometry(
+                self.origin if origin is None else origin, self.spacing if spacing is None else spacing, direction
+            )
+        # The direction was accepted once: it is not re-validated against the tolerance in force now (SA-10.4).
+        checked = Geometry(
             self.origin if origin is None else origin,
             self.spacing if spacing is None else spacing,
-            self.direction if direction is None else direction,
+            np.eye(p)[:, :n],
         )
+        return Geometry._trusted(checked._origin, checked._spacing, self._columns)
 
     # -- read access -------------------------------------------------------
 
