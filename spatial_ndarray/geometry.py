@@ -51,9 +51,18 @@ def _as_real_array(name: str, value: Any, ndim: int) -> np.ndarray:
     return array
 
 
+def _check_finite(origin: tuple[float, ...], spacing: tuple[float, ...]) -> None:
+    """Refuse a derived geometry that overflowed: never a non-finite origin or spacing."""
+    if not all(map(math.isfinite, origin)) or not all(map(math.isfinite, spacing)):
+        raise OverflowError(
+            f"the derived geometry is not finite (origin {list(origin)!r}, spacing {list(spacing)!r}): the "
+            "slice, reduction or padding overflows float64; express the geometry in larger units"
+        )
+
+
 def _readonly(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
+    """A read-only copy that ``setflags(write=True)`` cannot make writable (SA-1.9): it views immutable bytes."""
+    return np.frombuffer(array.tobytes(), dtype=array.dtype).reshape(array.shape)
 
 
 class Geometry:
@@ -560,6 +569,7 @@ class Geometry:
                     step = spacing[i] * offset
                     origin = tuple([o + c * step for o, c in zip(origin, columns[i])])
         if factors is None and keep is None:
+            _check_finite(origin, spacing)
             return Geometry._trusted(origin, spacing, columns)
         new_spacing = []
         new_columns = []
@@ -576,7 +586,9 @@ class Geometry:
             else:  # 0.0 - c: no negative zeros
                 new_spacing.append(spacing[i] * -factor)
                 new_columns.append(tuple([0.0 - c for c in columns[i]]))
-        return Geometry._trusted(origin, tuple(new_spacing), tuple(new_columns))
+        spacing = tuple(new_spacing)
+        _check_finite(origin, spacing)
+        return Geometry._trusted(origin, spacing, tuple(new_columns))
 
     def sliced(self, starts: Sequence[float], steps: Sequence[float], keep: Sequence[bool] | None) -> Geometry:
         """Geometry of a basic index (SPEC SA-5.2, SA-5.3).

@@ -286,3 +286,97 @@ def test_frompyfunc_follows_chapter_7() -> None:
     assert result.geometry == a.geometry
     with pytest.raises(sn.GeometryMismatchError):
         larger(a, sn.SpatialArray(np.asarray(a)))
+
+
+# -- issue 10 part 4: defects, each failing on the 1.1 code -------------------------------------------
+
+
+def test_attributes_cannot_be_made_writable() -> None:
+    """SA-1.9: setflags(write=True) on an attribute's array fails, and the geometry stays."""
+    a = _volume()
+    for name in ("origin", "spacing", "direction"):
+        value = getattr(a, name)
+        with pytest.raises(ValueError):
+            value.setflags(write=True)
+        with pytest.raises(ValueError):
+            value[0] = 99.0
+    np.testing.assert_array_equal(a.origin, [10.0, -3.0, 2.5])
+
+
+def test_overflowing_derived_geometries_raise() -> None:
+    """SA-1.5: a slice whose spacing would overflow to inf raises a clear error."""
+    a = sn.SpatialArray(np.zeros(3), origin=[1e308], spacing=[1e308])
+    with pytest.raises(OverflowError, match="not finite.*spacing \\[inf\\]"):
+        a[::2]
+    with pytest.raises(OverflowError, match="not finite"):
+        sn.SpatialArray(np.zeros((3, 2)), origin=[1e308, 0.0], spacing=[1e308, 1.0]).mean(axis=0, keepdims=True)
+
+
+def test_the_constructor_names_the_field_the_user_gave() -> None:
+    """SA-1.8: an origin with too many entries is blamed on origin, not on a spacing the user never gave."""
+    with pytest.raises(ValueError, match=r"origin has 3 entries but the data has only 2 axes.*direction of shape \(3, N\)"):
+        sn.SpatialArray(np.zeros((3, 4)), origin=[0, 0, 0])
+    with pytest.raises(ValueError, match="spacing has 3 entries but the data has only 2 axes"):
+        sn.SpatialArray(np.zeros((3, 4)), spacing=[1, 1, 1])
+    with pytest.raises(ValueError, match="direction has 3 columns but the data has only 2 axes"):
+        sn.SpatialArray(np.zeros((3, 4)), direction=np.eye(3))
+
+
+def test_a_spatial_boolean_index_is_an_operand() -> None:
+    """SA-6.3, SA-6.1: img[seg > 0] and img[seg > 0] = v check seg's grid before selecting or writing."""
+    img = sn.SpatialArray(np.arange(12.0).reshape(3, 4), origin=[1.0, 2.0])
+    seg = sn.SpatialArray(np.arange(12.0).reshape(3, 4), origin=[1.0, 3.0])
+    before = np.asarray(img).copy()
+    with pytest.raises(sn.GeometryMismatchError, match="boolean index"):
+        img[seg > 5]
+    with pytest.raises(sn.GeometryMismatchError, match="boolean index"):
+        img[seg > 5] = -1.0
+    np.testing.assert_array_equal(np.asarray(img), before)
+    selected = img[img > 5]
+    assert type(selected) is np.ndarray
+    np.testing.assert_array_equal(selected, before[before > 5])
+    img[img > 5] = -1.0
+    np.testing.assert_array_equal(np.asarray(img), np.where(before > 5, -1.0, before))
+
+
+def test_concatenate_stack_clip_round_return_out_and_check_it() -> None:
+    """SA-13.6, SA-7.5: out= is checked before writing and returned itself, plain or spatial."""
+    a = sn.SpatialArray(np.ones((2, 3)), origin=[1.0, 2.0])
+    b = sn.SpatialArray(np.full((2, 3), 2.0), origin=[3.0, 2.0])
+    plain_out = np.zeros((4, 3))
+    assert np.concatenate([a, b], out=plain_out) is plain_out
+    spatial_out = sn.SpatialArray(np.zeros((4, 3)), origin=[1.0, 2.0])
+    assert np.concatenate([a, b], out=spatial_out) is spatial_out
+    np.testing.assert_array_equal(np.asarray(spatial_out), np.concatenate([np.asarray(a), np.asarray(b)]))
+    wrong = sn.SpatialArray(np.zeros((4, 3)), origin=[0.0, 2.0])
+    with pytest.raises(sn.GeometryMismatchError):
+        np.concatenate([a, b], out=wrong)
+    assert not np.asarray(wrong).any()
+    with pytest.raises(sn.GeometryMismatchError, match="has none"):
+        np.concatenate([a, b], axis=None, out=sn.SpatialArray(np.zeros(12)))
+    stacked = np.zeros((2, 3, 2))
+    assert np.stack([a, a], axis=-1, out=stacked) is stacked
+    spatial_stack = sn.SpatialArray(np.zeros((2, 3, 2)), origin=[1.0, 2.0], spacing=[1.0, 1.0])
+    assert np.stack([a, a], axis=-1, out=spatial_stack) is spatial_stack
+    with pytest.raises(sn.GeometryMismatchError):
+        np.stack([a, a], axis=-1, out=sn.SpatialArray(np.zeros((2, 3, 2)), spacing=[1.0, 1.0]))
+    with pytest.raises(sn.GeometryMismatchError):
+        np.stack([a, b], axis=-1)  # SA-13.6: pieces on different grids, new axis after the spatial ones
+    assert type(np.stack([a, b], axis=0)) is np.ndarray  # a batch of different images is ordinary
+    clipped = np.zeros((2, 3))
+    assert np.clip(a, 0, 0.5, out=clipped) is clipped
+    rounded = np.zeros((2, 3))
+    assert np.round(a, 1, out=rounded) is rounded
+
+
+def test_reductions_and_ufuncs_treat_a_plain_input_into_a_spatial_out_alike() -> None:
+    """SA-8.7, SA-7.5: np.sum(plain, out=spatial) and np.add(plain, plain, out=spatial) both write and return out."""
+    out = sn.SpatialArray(np.zeros(3), origin=[5.0])
+    assert np.sum(np.ones((2, 3)), axis=0, out=out) is out
+    np.testing.assert_array_equal(np.asarray(out), [2.0, 2.0, 2.0])
+    assert out.origin[0] == 5.0
+    assert np.add.reduce(np.ones((2, 3)), axis=0, out=out) is out
+    assert np.add(np.ones(3), np.ones(3), out=out) is out
+    a = sn.SpatialArray(np.ones((2, 3)))
+    with pytest.raises(sn.GeometryMismatchError):
+        np.sum(a, axis=0, out=out)  # a spatial input: the binned row is not out's grid
