@@ -336,7 +336,7 @@ class SpatialArray(np.ndarray):
         return spatial
 
     def _check_mask(self, mask: SpatialArray) -> None:
-        """A spatial boolean index is an operand (SA-6.2): it must be in this array's space before selecting."""
+        """A spatial boolean index is an operand (SA-7.10): it must be in this array's space before selecting."""
         geometry, other = self._geometry, mask._geometry
         if geometry is None or other is None or mask.dtype != np.bool_ or other.spatial_ndim != geometry.spatial_ndim:
             return

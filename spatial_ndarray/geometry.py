@@ -845,13 +845,14 @@ class Geometry:
         origin differs along axis 1 of the full grid by 0.5 (tolerance 1e-06 x spacing 1 + 2.38e-07 x |origin| = 1e-06): [0.0, 0.0] vs [0.0, 0.5]
         """
         n, n_other = len(self._spacing), len(other._spacing)
-        if len(other._origin) != len(self._origin):
-            return f"physical_ndim differs: {len(self._origin)} vs {len(other._origin)}"
         if n_other + missing != n:
             return (
-                f"the axes do not line up: the operand lacks {missing} leading axes and has {n_other} spatial axes, "
-                f"so its spatial axes would lie on axes {missing}..{missing + n_other - 1} of a grid with {n}"
+                f"spatial_ndim differs: {n} vs {n_other}, and the axes do not line up: the operand lacks {missing} "
+                f"leading axes, so its spatial axes would lie on axes {missing}..{missing + n_other - 1} of a grid "
+                f"with {n} spatial axes"
             )
+        if len(other._origin) != len(self._origin):
+            return f"physical_ndim differs: {len(self._origin)} vs {len(other._origin)}"
         kept = [j for j in range(n_other) if not (other_shape[j] == 1 and shape[j + missing] != 1)]
         stretched = [i for i in range(n) if i < missing or (other_shape[i - missing] == 1 and shape[i] != 1)]
         o_full, _, d_full = self._numpy()

@@ -323,7 +323,7 @@ def test_the_constructor_names_the_field_the_user_gave() -> None:
 
 
 def test_a_spatial_boolean_index_is_an_operand() -> None:
-    """SA-6.3, SA-6.1: img[seg > 0] and img[seg > 0] = v check seg's grid before selecting or writing."""
+    """SA-7.10, SA-6.1: img[seg > 0] and img[seg > 0] = v check seg's grid before selecting or writing."""
     img = sn.SpatialArray(np.arange(12.0).reshape(3, 4), origin=[1.0, 2.0])
     seg = sn.SpatialArray(np.arange(12.0).reshape(3, 4), origin=[1.0, 3.0])
     before = np.asarray(img).copy()
