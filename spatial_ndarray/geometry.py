@@ -844,6 +844,13 @@ class Geometry:
         >>> print(full.broadcast_mismatch((4, 3), moved, (3,), 1))
         origin differs along axis 1 of the full grid by 0.5 (tolerance 1e-06 x spacing 1 + 2.38e-07 x |origin| = 1e-06): [0.0, 0.0] vs [0.0, 0.5]
         """
+        # memoized: `a - a[0]` in a loop asks the same question of the same immutable geometries
+        key = ("lies", other, tuple(shape), tuple(other_shape), missing, get_tolerance())
+        return self._memoized(key, lambda: self._broadcast_mismatch(shape, other, other_shape, missing) or "") or None
+
+    def _broadcast_mismatch(
+        self, shape: Sequence[int], other: Geometry, other_shape: Sequence[int], missing: int
+    ) -> str | None:
         n, n_other = len(self._spacing), len(other._spacing)
         if n_other + missing != n:
             return (
