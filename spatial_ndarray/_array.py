@@ -132,7 +132,7 @@ class SpatialArray(np.ndarray):
             )
         else:
             geometry = Geometry(origin, spacing, direction, spatial_ndim=values.ndim if origin is None else None)
-        _check_fits(geometry, values.ndim)
+        _check_fits(geometry, values.ndim, spacing, direction, origin)
         result = _ndarray_view(values, cls)
         result._geometry = geometry
         result._meta = _checked_meta(meta) if meta is not None else (
@@ -430,6 +430,8 @@ class SpatialArray(np.ndarray):
     # -- numpy protocols ----------------------------------------------------------------
 
     def __getitem__(self, key: Any) -> Any:
+        if isinstance(key, SpatialArray):
+            self._check_mask(key)
         result: Any = np.ndarray.__getitem__(self, key)
         if not isinstance(result, np.ndarray):
             return result  # a scalar
@@ -449,9 +451,21 @@ class SpatialArray(np.ndarray):
             spatial._meta = dict(self._meta)
         return spatial
 
+    def _check_mask(self, mask: SpatialArray) -> None:
+        """A spatial boolean index is an operand (SA-7.10): it must be in this array's space before selecting."""
+        geometry, other = self._geometry, mask._geometry
+        if geometry is None or other is None or mask.dtype != np.bool_ or other.spatial_ndim != geometry.spatial_ndim:
+            return
+        operands = SpatialOperands()
+        operands.add(self, "indexed array")
+        operands.add(mask, "boolean index")
+        operands.resolve()
+
     def __setitem__(self, key: Any, value: Any) -> None:
         if is_foreign_spatial(value, SpatialArray):
             raise TypeError(_FOREIGN.format(type(value).__name__))
+        if isinstance(key, SpatialArray):
+            self._check_mask(key)
         if isinstance(value, SpatialArray):
             if value._geometry is not None and self._geometry is not None:
                 target = self[key]
@@ -459,6 +473,7 @@ class SpatialArray(np.ndarray):
                     operands = SpatialOperands()
                     operands.add(target, "target a[key]")
                     operands.add(value, "assigned value")
+                    operands.resolve(target.shape)  # the value may broadcast into the target (SA-7.7)
             value = _ndarray_view(value, np.ndarray)
         np.ndarray.__setitem__(self, key, value)
 
@@ -657,7 +672,7 @@ class SpatialArray(np.ndarray):
         if where is not None and isinstance(where, SpatialArray):
             operands = SpatialOperands()
             operands.add(self, "array")
-            operands.add(where, "where")
+            operands.check(where, "where")
             kwargs["where"] = _ndarray_view(where, np.ndarray)
         result = getattr(values, name)(axis=axis, **kwargs)
         if out is not None:
@@ -764,14 +779,23 @@ def _with_dtype(dtype: Any, kwargs: dict[str, Any]) -> dict[str, Any]:
     return kwargs
 
 
-def _check_fits(geometry: Geometry, ndim: int) -> None:
+def _check_fits(geometry: Geometry, ndim: int, spacing: Any = None, direction: Any = None, origin: Any = None) -> None:
+    """Raise, naming the field the caller gave, when the geometry has more spatial axes than the data."""
     n = geometry.spatial_ndim
     if n < 1:
         raise ValueError("a SpatialArray needs at least one spatial axis (spacing has no entries)")
     if n > ndim:
+        if spacing is not None or (direction is None and origin is None):
+            given = f"spacing has {n} entries"
+        elif direction is not None:
+            given = f"direction has {n} columns"
+        else:
+            raise ValueError(
+                f"origin has {n} entries but the data has only {ndim} axes: give one origin entry per spatial "
+                f"axis, or, for an image embedded in {n}-D space, a direction of shape ({n}, N), got origin={list(np.asarray(origin).tolist())!r}"
+            )
         raise ValueError(
-            f"spacing has {n} entries but the data has only {ndim} axes "
-            f"(the geometry needs one spatial axis per spacing entry)"
+            f"{given} but the data has only {ndim} axes (the geometry needs one spatial axis per entry)"
         )
 
 

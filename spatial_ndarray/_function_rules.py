@@ -119,7 +119,13 @@ def elementwise(func: Callable[..., Any], aligned: tuple[str, ...] | None = None
         operands = SpatialOperands()
         for position, array in enumerate(candidates):
             operands.add(array, f"array argument {position}")
+        if operands.pending:
+            operands.resolve()  # before the call: copyto and putmask write (SA-7.7)
         result = _call_plain(func, spatial_cls, args, kwargs)
+        if "out" in parameters.positions:
+            out = parameters.get("out", args, kwargs)
+            if out is not None:
+                return out  # numpy returns out itself (clip, round)
         if operands.geometry is None or kwargs.get("subok", True) is False:
             return result
         return _wrap_results(result, operands)
@@ -163,9 +169,11 @@ def reduction(func: Callable[..., Any]) -> Handler:
                 value = parameters.get(name, args, kwargs)
                 if isinstance(value, spatial_cls):
                     operands.add(value, name)
+            if operands.pending:
+                operands.resolve(_ndarray_view(array, np.ndarray).shape)
         out = parameters.get("out", args, kwargs)
-        if isinstance(out, spatial_cls):
-            check_reduction_out(out._geometry, geometry)
+        if isinstance(out, spatial_cls) and isinstance(array, spatial_cls) and array._geometry is not None:
+            check_reduction_out(out._geometry, geometry)  # a plain input writes plain values (SA-8.7)
         result = _call_plain(func, spatial_cls, args, kwargs)
         if out is not None:
             return out
@@ -274,7 +282,7 @@ def stacked(func: Callable[..., Any], core: int) -> Handler:
         others = [v for v in list(args) + list(kwargs.values()) if isinstance(v, np.ndarray)]
         if any(np.ndim(v) - core > loop for v in others):
             return _call_plain(func, spatial_cls, args, kwargs)  # another operand adds leading stacking axes
-        operands = SpatialOperands()
+        operands = SpatialOperands(leading=True)
         for position, array in enumerate(arrays):
             operands.add(array, f"array argument {position}")
         result = _call_plain(func, spatial_cls, args, kwargs)
@@ -423,6 +431,21 @@ def tile(func: Callable[..., Any]) -> Handler:
     return handler
 
 
+def _out_checked(out: Any, spatial_cls: Any, geometry: Any, spatial_input: bool, what: str) -> None:
+    """Refuse, before writing, a spatial ``out`` whose geometry is not the result's (SA-13.6, as SA-8.7).
+
+    ``geometry`` None with spatial inputs means the result is plain: only a plain ``out`` fits it.
+    With no spatial input, ``out`` keeps its geometry and receives the plain values (SA-7.5).
+    """
+    if not isinstance(out, spatial_cls) or out._geometry is None or not spatial_input:
+        return
+    if geometry is None:
+        raise GeometryMismatchError(
+            f"out has geometry {out._geometry!r} but the result of {what} has none (SA-13.6); pass a plain out"
+        )
+    check_reduction_out(out._geometry, geometry)
+
+
 def concatenate(func: Callable[..., Any]) -> Handler:
     """`np.concatenate`: pieces must continue one grid along a spatial axis (SA-13.6).
 
@@ -434,14 +457,19 @@ def concatenate(func: Callable[..., Any]) -> Handler:
     same_space = elementwise(func, ("arrays",))
 
     def handler(spatial_cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        out = parameters.get("out", args, kwargs)
+        result = _concatenated(spatial_cls, args, kwargs, out)
+        return result if out is None else out  # numpy returns out itself
+
+    def _concatenated(spatial_cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any], out: Any) -> Any:
         pieces = parameters.get("arrays", args, kwargs)
         axis = parameters.get("axis", args, kwargs)
         first = pieces[0] if len(pieces) else None
+        spatial_input = bool(_spatial_arrays(list(pieces), spatial_cls))
         if axis is None or not isinstance(first, spatial_cls) or first._geometry is None:
-            if axis is not None and _spatial_arrays(list(pieces), spatial_cls):
-                return same_space(spatial_cls, args, kwargs) if _is_component_axis(pieces, axis, spatial_cls) else (
-                    _call_plain(func, spatial_cls, args, kwargs)
-                )
+            if axis is not None and spatial_input and _is_component_axis(pieces, axis, spatial_cls):
+                return same_space(spatial_cls, args, kwargs)  # out is an operand there
+            _out_checked(out, spatial_cls, None, spatial_input, "concatenate")
             return _call_plain(func, spatial_cls, args, kwargs)
         geometry = first._geometry
         n = geometry.spatial_ndim
@@ -455,6 +483,7 @@ def concatenate(func: Callable[..., Any]) -> Handler:
         for index in range(1, len(pieces)):
             piece = pieces[index]
             if not isinstance(piece, spatial_cls) or piece._geometry is None:
+                _out_checked(out, spatial_cls, None, spatial_input, "concatenate")
                 return _call_plain(func, spatial_cls, args, kwargs)  # a plain piece: no geometry to claim
             offsets[axis] = _ndarray_view(previous, np.ndarray).shape[axis]
             expected = expected.shifted(offsets)
@@ -468,6 +497,7 @@ def concatenate(func: Callable[..., Any]) -> Handler:
                     f"  expected: {expected!r}\n  piece {index}: {actual!r}"
                 )
             previous = piece
+        _out_checked(out, spatial_cls, geometry, spatial_input, "concatenate")
         values = [_ndarray_view(piece, np.ndarray) for piece in pieces]  # all spatial: checked above
         if args:
             result = func(values, *plain(args[1:], spatial_cls), **plain(kwargs, spatial_cls))
@@ -490,17 +520,24 @@ def stack(func: Callable[..., Any]) -> Handler:
     parameters = Parameters(func)
 
     def handler(spatial_cls: Any, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        out = parameters.get("out", args, kwargs)
         pieces = list(parameters.get("arrays", args, kwargs))
         spatial = [p for p in pieces if isinstance(p, spatial_cls) and p._geometry is not None]
         if not spatial:
-            return _call_plain(func, spatial_cls, args, kwargs)
+            result = _call_plain(func, spatial_cls, args, kwargs)
+            return result if out is None else out
         axis = normalize_axis_index(parameters.get("axis", args, kwargs), spatial[0].ndim + 1)
         if axis < spatial[0]._geometry.spatial_ndim:
-            return _call_plain(func, spatial_cls, args, kwargs)  # a new axis in front of a spatial axis
+            _out_checked(out, spatial_cls, None, True, "stack")
+            result = _call_plain(func, spatial_cls, args, kwargs)  # a new axis in front of a spatial axis
+            return result if out is None else out
         operands = SpatialOperands()
         for position, piece in enumerate(spatial):
             operands.add(piece, f"array {position}")
+        _out_checked(out, spatial_cls, operands.geometry, True, "stack")
         result = _call_plain(func, spatial_cls, args, kwargs)
+        if out is not None:
+            return out
         return attach(result, type(spatial[0]), operands.geometry, operands.meta)  # type: ignore[arg-type]
 
     return handler

@@ -23,11 +23,17 @@ class Tolerance(NamedTuple):
         Origin and spacing differences allowed, as a fraction of the spacing.
     direction : float
         Element-wise difference allowed between direction matrices, and the
-        deviation from orthonormality accepted when a direction is validated.
+        deviation from orthonormality accepted when a new direction is validated.
+    storage : float
+        Allowance for coordinates stored in reduced precision, relative to the
+        origin's coordinates and to each axis' extent (SA-10.1). The default,
+        ``2**-22``, is two units of float32 rounding: a geometry read back from a
+        float32 file (NIfTI) is never a mismatch.
     """
 
     coordinate: float = 1e-6
     direction: float = 1e-6
+    storage: float = 2.0**-22
 
 
 # A ContextVar is per thread and per asyncio task, so `with tolerance(...)` in one
@@ -43,7 +49,7 @@ def get_tolerance() -> Tolerance:
     Examples
     --------
     >>> get_tolerance()
-    Tolerance(coordinate=1e-06, direction=1e-06)
+    Tolerance(coordinate=1e-06, direction=1e-06, storage=2.384185791015625e-07)
     """
     return _TOLERANCE.get()
 
@@ -59,7 +65,9 @@ def _checked(name: str, value: float | None, current: float) -> float:
 
 
 @contextlib.contextmanager
-def tolerance(coordinate: float | None = None, direction: float | None = None) -> Iterator[Tolerance]:
+def tolerance(
+    coordinate: float | None = None, direction: float | None = None, storage: float | None = None
+) -> Iterator[Tolerance]:
     """Set the geometry tolerances for a block of code, in this thread or task only.
 
     Parameters
@@ -69,6 +77,10 @@ def tolerance(coordinate: float | None = None, direction: float | None = None) -
         Unchanged when omitted.
     direction : float, optional
         Allowed element-wise direction difference. Unchanged when omitted.
+    storage : float, optional
+        Allowance for reduced-precision storage, relative to coordinates and
+        extents (``0`` compares in float64 exactly up to ``coordinate``).
+        Unchanged when omitted.
 
     Yields
     ------
@@ -87,6 +99,7 @@ def tolerance(coordinate: float | None = None, direction: float | None = None) -
     new = Tolerance(
         _checked("coordinate", coordinate, current.coordinate),
         _checked("direction", direction, current.direction),
+        _checked("storage", storage, current.storage),
     )
     token = _TOLERANCE.set(new)
     try:

@@ -89,10 +89,12 @@ def apply_ufunc(spatial_cls: Any, ufunc: np.ufunc, method: str, inputs: tuple[An
     if is_foreign_spatial(kwargs.get("where"), spatial_cls):
         return NotImplemented  # SA-15.3: another implementation's mask is never read as plain values
 
-    if ufunc not in ELEMENTWISE_UFUNCS:
-        if method == "__call__" and ufunc in GENERALIZED_UFUNCS:
+    # Every ufunc without core dimensions is elementwise whoever made it (scipy.special,
+    # np.frompyfunc...): SA-7.9. Generalized ufuncs keep geometry on loop axes only.
+    if ufunc.signature is not None or method not in UFUNC_METHODS:
+        if method == "__call__" and ufunc.signature is not None:
             return _gufunc_call(spatial_cls, ufunc, inputs, kwargs)
-        if ufunc not in GENERALIZED_UFUNCS or method not in UFUNC_METHODS:
+        if ufunc.signature is None or method not in UFUNC_METHODS:
             warnings.warn(
                 f"ufunc {ufunc.__name__}.{method} is not classified by spatial_ndarray yet; it ran on the "
                 "plain values and its result has no geometry",
@@ -121,10 +123,18 @@ def apply_ufunc(spatial_cls: Any, ufunc: np.ufunc, method: str, inputs: tuple[An
             if isinstance(value, spatial_cls) and method in ("__call__", "accumulate"):
                 operands.add(value, f"out[{position}]")
         kwargs["out"] = tuple(plain(value, spatial_cls) for value in outs)
+    if operands.pending and method == "__call__":
+        shapes = [np.shape(v) for v in plain_inputs] + [np.shape(o) for o in (outs or ()) if o is not None]
+        try:
+            result_shape = np.broadcast_shapes(*shapes)
+        except ValueError:
+            result_shape = None  # numpy raises its own error below
+        if result_shape is not None:
+            operands.resolve(result_shape)
     where = kwargs.get("where")
     if isinstance(where, spatial_cls):
         if method in ("__call__", "reduce"):
-            operands.add(where, "where")
+            operands.check(where, "where")  # checked, but never the result's grid (SA-7.3)
         kwargs["where"] = _ndarray_view(where, np.ndarray)
 
     if method == "__call__":
@@ -219,8 +229,8 @@ def _reduce(ufunc: np.ufunc, plain_inputs: list[Any], kwargs: dict[str, Any], op
         axis = kwargs.get("axis", plain_inputs[1] if len(plain_inputs) > 1 else 0)
         keepdims = bool(kwargs.get("keepdims", False))
         geometry = reduction_rule(geometry, shape, axis, keepdims)[0]
-    if outs is not None and isinstance(outs[0], spatial_cls):
-        check_reduction_out(outs[0]._geometry, geometry)
+    if outs is not None and isinstance(outs[0], spatial_cls) and input_geometry is not None:
+        check_reduction_out(outs[0]._geometry, geometry)  # a plain input writes plain values (SA-8.7)
     result = ufunc.reduce(*plain_inputs, **kwargs)
     if outs is not None and outs[0] is not None:
         return outs[0]

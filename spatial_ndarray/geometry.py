@@ -60,9 +60,18 @@ def _as_real_array(name: str, value: Any, ndim: int) -> np.ndarray:
     return array
 
 
+def _check_finite(origin: tuple[float, ...], spacing: tuple[float, ...]) -> None:
+    """Refuse a derived geometry that overflowed: never a non-finite origin or spacing."""
+    if not all(map(math.isfinite, origin)) or not all(map(math.isfinite, spacing)):
+        raise OverflowError(
+            f"the derived geometry is not finite (origin {list(origin)!r}, spacing {list(spacing)!r}): the "
+            "slice, reduction or padding overflows float64; express the geometry in larger units"
+        )
+
+
 def _readonly(array: np.ndarray) -> np.ndarray:
-    array.flags.writeable = False
-    return array
+    """A read-only copy that ``setflags(write=True)`` cannot make writable (SA-1.9): it views immutable bytes."""
+    return np.frombuffer(array.tobytes(), dtype=array.dtype).reshape(array.shape)
 
 
 class Geometry:
@@ -230,11 +239,17 @@ class Geometry:
         for name, value, shape in (("origin", origin, (p,)), ("spacing", spacing, (n,)), ("direction", direction, (p, n))):
             if value is not None and np.shape(value) != shape:
                 raise ValueError(f"{name} must have shape {shape} to match this geometry, got {value!r}")
-        return Geometry(
+        if direction is not None:
+            return Geometry(
+                self.origin if origin is None else origin, self.spacing if spacing is None else spacing, direction
+            )
+        # The direction was accepted once: it is not re-validated against the tolerance in force now (SA-10.4).
+        checked = Geometry(
             self.origin if origin is None else origin,
             self.spacing if spacing is None else spacing,
-            self.direction if direction is None else direction,
+            np.eye(p)[:, :n],
         )
+        return Geometry._trusted(checked._origin, checked._spacing, self._columns)
 
     # -- read access -------------------------------------------------------
 
@@ -716,6 +731,7 @@ class Geometry:
                     step = spacing[i] * offset
                     origin = tuple([o + c * step for o, c in zip(origin, columns[i])])
         if factors is None and keep is None:
+            _check_finite(origin, spacing)
             return Geometry._trusted(origin, spacing, columns)
         new_spacing = []
         new_columns = []
@@ -732,7 +748,9 @@ class Geometry:
             else:  # 0.0 - c: no negative zeros
                 new_spacing.append(spacing[i] * -factor)
                 new_columns.append(tuple([0.0 - c for c in columns[i]]))
-        return Geometry._trusted(origin, tuple(new_spacing), tuple(new_columns))
+        spacing = tuple(new_spacing)
+        _check_finite(origin, spacing)
+        return Geometry._trusted(origin, spacing, tuple(new_columns))
 
     def sliced(self, starts: Sequence[float], steps: Sequence[float], keep: Sequence[bool] | None) -> Geometry:
         """Geometry of a basic index (SPEC SA-5.2, SA-5.3).
@@ -862,8 +880,23 @@ class Geometry:
 
     # -- comparison ------------------------------------------------------------
 
-    def mismatch(self, other: Geometry, tol: Tolerance | None = None) -> str | None:
+    def mismatch(
+        self, other: Geometry, tol: Tolerance | None = None, shape: Sequence[int] | None = None
+    ) -> str | None:
         """Describe how ``other`` differs from this geometry beyond tolerance (SPEC SA-10.1).
+
+        Every bound is on how far a point of the grid moves, in voxels of the axis
+        it moves along: the origin, and the far end of each axis (index
+        ``shape[i] - 1``) for spacing and direction. ``tol.storage`` allows for
+        coordinates stored in reduced precision (float32 files).
+
+        Parameters
+        ----------
+        other : Geometry
+        tol : Tolerance, optional
+            Defaults to the tolerance in force.
+        shape : sequence of int, optional
+            Spatial shape of the grid; without it each axis counts as one voxel long.
 
         Returns
         -------
@@ -877,7 +910,7 @@ class Geometry:
         >>> a.mismatch(Geometry(spacing=[1.0 + 1e-9])) is None
         True
         >>> print(a.mismatch(Geometry(spacing=[1.1])))
-        spacing differs on axis 0: 1.0 vs 1.1 (tolerance 1e-06 x spacing)
+        spacing differs on axis 0: 1.0 vs 1.1 (tolerance 1e-06 x spacing + 2.38e-07 x spacing at the far end, 1 voxels away)
         """
         if self is other or (
             self._origin == other._origin
@@ -886,35 +919,45 @@ class Geometry:
         ):
             return None
         tol = get_tolerance() if tol is None else tol
-        if len(self._spacing) != len(other._spacing):
-            return f"spatial_ndim differs: {len(self._spacing)} vs {len(other._spacing)}"
+        n = len(self._spacing)
+        if n != len(other._spacing):
+            return f"spatial_ndim differs: {n} vs {len(other._spacing)}"
         if len(self._origin) != len(other._origin):
             return f"physical_ndim differs: {len(self._origin)} vs {len(other._origin)}"
         o1, s1, d1 = self._numpy()
         o2, s2, d2 = other._numpy()
         smallest = np.minimum(s1, s2)
-        for i in range(len(s1)):
-            if abs(s1[i] - s2[i]) > tol.coordinate * smallest[i]:
+        lengths = np.ones(n) if shape is None else np.maximum(np.asarray(shape[:n], dtype=np.float64) - 1.0, 1.0)
+        # Allowance at the far end of each axis, in length units: tol voxels plus rel of the axis' extent.
+        far_allowance = tol.coordinate * smallest + tol.storage * lengths * smallest
+        for i in range(n):
+            if lengths[i] * abs(s1[i] - s2[i]) > far_allowance[i]:
                 return (
                     f"spacing differs on axis {i}: {float(s1[i])!r} vs {float(s2[i])!r} "
-                    f"(tolerance {tol.coordinate:g} x spacing)"
+                    f"(tolerance {tol.coordinate:g} x spacing + {tol.storage:.3g} x spacing at the far end, "
+                    f"{lengths[i]:g} voxels away)"
                 )
         delta = o2 - o1
         along = d1.T @ delta
-        for i in range(len(s1)):
-            if abs(along[i]) > tol.coordinate * smallest[i]:
+        # Origin allowance: tol voxels plus rel of the origin's coordinates, projected on each axis.
+        origin_allowance = tol.coordinate * smallest + tol.storage * (np.abs(d1).T @ np.abs(o1))
+        for i in range(n):
+            if abs(along[i]) > origin_allowance[i]:
                 return (
                     f"origin differs along axis {i} by {along[i]:.6g} "
-                    f"(tolerance {tol.coordinate:g} x spacing {smallest[i]:g}): "
-                    f"{o1.tolist()!r} vs {o2.tolist()!r}"
+                    f"(tolerance {tol.coordinate:g} x spacing {smallest[i]:g} + {tol.storage:.3g} x |origin| "
+                    f"= {origin_allowance[i]:.3g}): {o1.tolist()!r} vs {o2.tolist()!r}"
                 )
-        if len(o1) > len(s1):
-            off_plane = float(np.abs(delta - d1 @ along).max())
-            limit = tol.coordinate * float(smallest.min()) if len(s1) else tol.coordinate
+        if len(o1) > n:
+            off_plane = float(np.linalg.norm(delta - d1 @ along))
+            limit = (
+                float(origin_allowance.min()) if n
+                else tol.coordinate + tol.storage * float(np.linalg.norm(o1))
+            )
             if off_plane > limit:
                 return (
                     f"origin differs off the array's plane by {off_plane:.6g} "
-                    f"(tolerance {limit:g}): {o1.tolist()!r} vs {o2.tolist()!r}"
+                    f"(tolerance {limit:.3g}): {o1.tolist()!r} vs {o2.tolist()!r}"
                 )
         diff = np.abs(d1 - d2)
         if diff.size and diff.max() > tol.direction:
@@ -923,11 +966,87 @@ class Geometry:
                 f"direction differs at [{r}, {c}] by {diff[r, c]:.6g} "
                 f"(tolerance {tol.direction:g}): {d1.tolist()!r} vs {d2.tolist()!r}"
             )
+        if n:
+            moved = lengths * smallest * np.linalg.norm(d1 - d2, axis=0)
+            for i in range(n):
+                if moved[i] > far_allowance[i]:
+                    return (
+                        f"direction differs on axis {i}: its far end, {lengths[i]:g} voxels away, moves by "
+                        f"{moved[i]:.3g} (tolerance {far_allowance[i]:.3g}: {tol.coordinate:g} x spacing "
+                        f"+ {tol.storage:.3g} x the axis' extent): {d1.tolist()!r} vs {d2.tolist()!r}"
+                    )
         return None
 
-    def same_space(self, other: Geometry, tol: Tolerance | None = None) -> bool:
+    def broadcast_mismatch(
+        self, shape: Sequence[int], other: Geometry, other_shape: Sequence[int], missing: int
+    ) -> str | None:
+        """Describe why ``other``, broadcast against this grid, does not lie in it (SPEC SA-7.7); None when it does.
+
+        Parameters
+        ----------
+        shape : sequence of int
+            Spatial shape of this (full) grid.
+        other : Geometry
+            Geometry of the broadcast operand.
+        other_shape : sequence of int
+            Spatial shape of the broadcast operand.
+        missing : int
+            Number of leading axes the broadcast operand lacks: its spatial axis
+            ``j`` lines up with axis ``j + missing`` of this grid.
+
+        Examples
+        --------
+        >>> full = Geometry(origin=[0.0, 0.0], spacing=[2.0, 1.0])
+        >>> slab = full.binned([0], [4], keepdims=True)
+        >>> full.broadcast_mismatch((4, 3), slab, (1, 3), 0) is None
+        True
+        >>> full.broadcast_mismatch((4, 3), full.sliced([1, 0], [1, 1], [False, True]), (3,), 1) is None
+        True
+        >>> moved = full.sliced([1, 0], [1, 1], [False, True]).replace(origin=[2.0, 0.5])
+        >>> print(full.broadcast_mismatch((4, 3), moved, (3,), 1))
+        origin differs along axis 1 of the full grid by 0.5 (tolerance 1e-06 x spacing 1 + 2.38e-07 x |origin| = 1e-06): [0.0, 0.0] vs [0.0, 0.5]
+        """
+        # memoized: `a - a[0]` in a loop asks the same question of the same immutable geometries
+        key = ("lies", other, tuple(shape), tuple(other_shape), missing, get_tolerance())
+        return self._memoized(key, lambda: self._broadcast_mismatch(shape, other, other_shape, missing) or "") or None
+
+    def _broadcast_mismatch(
+        self, shape: Sequence[int], other: Geometry, other_shape: Sequence[int], missing: int
+    ) -> str | None:
+        n, n_other = len(self._spacing), len(other._spacing)
+        if n_other + missing != n:
+            return (
+                f"spatial_ndim differs: {n} vs {n_other}, and the axes do not line up: the operand lacks {missing} "
+                f"leading axes, so its spatial axes would lie on axes {missing}..{missing + n_other - 1} of a grid "
+                f"with {n} spatial axes"
+            )
+        if len(other._origin) != len(self._origin):
+            return f"physical_ndim differs: {len(self._origin)} vs {len(other._origin)}"
+        kept = [j for j in range(n_other) if not (other_shape[j] == 1 and shape[j + missing] != 1)]
+        stretched = [i for i in range(n) if i < missing or (other_shape[i - missing] == 1 and shape[i] != 1)]
+        o_full, _, d_full = self._numpy()
+        o_other = other._numpy()[0]
+        delta = o_other - o_full
+        if stretched:
+            columns = d_full[:, stretched]
+            delta = delta - columns @ (columns.T @ delta)  # anywhere along the stretched axes
+        full_part = Geometry._trusted(
+            self._origin, tuple(self._spacing[j + missing] for j in kept), tuple(self._columns[j + missing] for j in kept)
+        )
+        other_part = Geometry._trusted(
+            tuple((o_full + delta).tolist()), tuple(other._spacing[j] for j in kept), tuple(other._columns[j] for j in kept)
+        )
+        reason = full_part.mismatch(other_part, shape=[shape[j + missing] for j in kept])
+        if reason is None:
+            return None
+        # name the axes of the full grid, not of the compared part
+        for position, j in sorted(enumerate(kept), reverse=True):
+            reason = reason.replace(f"axis {position}", f"axis {j + missing} of the full grid", 1) if f"axis {position}" in reason else reason
+        return reason
+
+    def same_space(self, other: Geometry, tol: Tolerance | None = None, shape: Sequence[int] | None = None) -> bool:
         """True when ``other`` describes the same space within tolerance (SPEC SA-10.1)."""
-        return self.mismatch(other, tol) is None
+        return self.mismatch(other, tol, shape) is None
 
     def same_space_along(self, other: Geometry, keep: Sequence[bool], tol: Tolerance | None = None) -> bool:
         """`same_space` on the axes where ``keep`` is true, ignoring where the grids sit along the others.

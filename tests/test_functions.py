@@ -77,14 +77,16 @@ def test_an_unclassified_function_runs_on_plain_values_with_a_warning() -> None:
     np.testing.assert_array_equal(result, 2 * np.ones((2, 3)))
 
 
-def test_an_unclassified_ufunc_runs_on_plain_values_with_a_warning() -> None:
-    """SA-13.11."""
+def test_a_ufunc_numpy_does_not_know_follows_chapter_7() -> None:
+    """SA-7.9 (was SA-13.11's warning in 1.1): np.frompyfunc makes a ufunc, so it keeps the grid and checks operands."""
     twice = np.frompyfunc(lambda v: 2 * v, 1, 1)
-    image = sn.SpatialArray(np.ones((2, 3)))
-    with pytest.warns(sn.GeometryDroppedWarning, match="ufunc <lambda> \\(vectorized\\).__call__ is not classified"):
-        result = twice(image)
-    assert is_plain(result)
-    np.testing.assert_array_equal(result.astype(float), 2 * np.ones((2, 3)))
+    image = sn.SpatialArray(np.ones((2, 3)), origin=[1.0, 2.0])
+    result = twice(image)
+    assert result.geometry == image.geometry
+    np.testing.assert_array_equal(np.asarray(result).astype(float), 2 * np.ones((2, 3)))
+    add = np.frompyfunc(lambda u, v: u + v, 2, 1)
+    with pytest.raises(sn.GeometryMismatchError):
+        add(image, sn.SpatialArray(np.ones((2, 3))))
 
 
 def test_refused_functions_say_why() -> None:

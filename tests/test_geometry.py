@@ -177,7 +177,15 @@ def _rotation(axis_i: int, axis_j: int, angle: float, n: int) -> np.ndarray:
 @pytest.mark.parametrize("axis", [0, 1, 2])
 @pytest.mark.parametrize("factor, same", [(0.9, True), (1.1, False)])
 def test_tolerance_per_axis_just_below_and_just_above(axis: int, factor: float, same: bool) -> None:
-    """SA-10.1: origin along each axis, spacing per axis, direction element-wise, at 0.9 and 1.1 x tolerance."""
+    """SA-10.1: origin along each axis, spacing per axis, direction element-wise, at 0.9 and 1.1 x tolerance.
+
+    The storage allowance is switched off here: its own tests are in test_tolerance.py.
+    """
+    with sn.tolerance(storage=0.0):
+        _check_tolerance_per_axis(axis, factor, same)
+
+
+def _check_tolerance_per_axis(axis: int, factor: float, same: bool) -> None:
     tol = 1e-6
     spacing = np.array([0.5, 2.0, 7.0])
     direction = _rotation(0, 2, 0.3, 3)

@@ -109,10 +109,11 @@ def test_mismatch_error_names_the_part_both_values_and_the_tolerance(change: dic
 
 
 def test_spatial_shape_and_dimension_mismatches() -> None:
-    """SA-7.2: an 8-slice image and a 9-slice image do not add, even where numpy would broadcast."""
+    """SA-7.2, SA-7.7: a one-slice image broadcasts onto a 9-slice one only when it lies in its grid."""
     a = sn.SpatialArray(np.ones((9, 4)))
-    with pytest.raises(sn.GeometryMismatchError, match=r"spatial shape differs: \(9, 4\) vs \(1, 4\)"):
-        a + sn.SpatialArray(np.ones((1, 4)))
+    assert (a + sn.SpatialArray(np.ones((1, 4)), origin=[5.5, 0])).geometry == a.geometry
+    with pytest.raises(sn.GeometryMismatchError, match=r"spacing differs on axis 1 of the full grid"):
+        a + sn.SpatialArray(np.ones((1, 4)), spacing=[1, 1.5])
     with pytest.raises(sn.GeometryMismatchError, match="spatial_ndim differs: 2 vs 1"):
         a + sn.SpatialArray(np.ones((9, 4)), spacing=[1.0])
     embedded = sn.SpatialArray(np.ones((9, 4)), origin=[0, 0, 0], spacing=[1, 1], direction=np.eye(3)[:, :2])
