@@ -10,15 +10,16 @@ Examples
 ['attributes', 'functions', 'indexing', 'ufuncs']
 """
 
-from ._registry import CHECKS, FEATURES, LEVELS, Check, ConformanceFailure
+from ._registry import CHECKS, FEATURES, LEVELS, NOT_CHECKABLE, Check, ConformanceFailure
 from ._report import STATUSES, CheckResult, Report
-from ._runner import check
+from ._runner import DEFAULT_MAX_EXAMPLES, check
+from ._version import CHECKER_VERSION, SPEC_VERSION
 
-__all__ = ["CHECKS", "FEATURES", "LEVELS", "STATUSES", "Check", "CheckResult", "ConformanceFailure", "Report",
-           "check", "spec_table"]
+__all__ = ["CHECKER_VERSION", "CHECKS", "DEFAULT_MAX_EXAMPLES", "FEATURES", "LEVELS", "NOT_CHECKABLE", "SPEC_VERSION",
+           "STATUSES", "Check", "CheckResult", "ConformanceFailure", "Report", "check", "not_checkable_table",
+           "spec_table"]
 
-__version__ = "0.1.0"
-SPEC_VERSION = "1.1"
+__version__ = CHECKER_VERSION
 
 
 def spec_table() -> str:
@@ -26,4 +27,12 @@ def spec_table() -> str:
     lines = ["| check | clause | level | feature | verifies |", "|---|---|---|---|---|"]
     for item in CHECKS.values():
         lines.append(f"| `{item.id}` | {item.clause} | {item.level} | {item.feature or ''} | {item.description} |")
+    return "\n".join(lines) + "\n"
+
+
+def not_checkable_table() -> str:
+    """The SPEC.md table of clauses not mechanically checkable, with the reason, as Markdown."""
+    lines = ["| clause | why no check can verify it |", "|---|---|"]
+    for clause, reason in NOT_CHECKABLE.items():
+        lines.append(f"| {clause} | {reason} |")
     return "\n".join(lines) + "\n"

@@ -1,0 +1,398 @@
+"""Broken implementations: each is the correct `DuckImage` with ONE realistic, one-line mistake.
+
+`VARIANTS` maps each variant to the clause it breaks. The checker must catch every
+one at default settings, with every feature claimed and, where the clause is a
+MUST, with none (`checker_tests/test_variants.py`).
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+
+from .duck import DuckImage, plain
+
+# -- chapter 1: attributes and validation -----------------------------------------------------------------------
+
+
+class OriginFloat32(DuckImage):  # stores the origin in float32 "to save memory"
+    origin = property(lambda self: self._origin.astype(np.float32))
+
+
+class SpacingColumn(DuckImage):  # spacing kept as an (N, 1) column from a matrix computation
+    spacing = property(lambda self: self._spacing[:, None])
+
+
+class OriginCutToN(DuckImage):  # assumes P == N and returns origin[:N]
+    origin = property(lambda self: self._origin[: self._spacing.size])
+
+
+class DirectionTransposed(DuckImage):  # returns the direction in (N, P) "row per axis" order
+    direction = property(lambda self: self._direction.T)
+
+
+class AcceptsNaN(DuckImage):  # cleans NaN instead of refusing it
+    def validate(self, origin: Any, spacing: Any, direction: Any) -> Any:
+        return super().validate(np.nan_to_num(np.asarray(origin, float)), spacing, direction)
+
+
+class AcceptsZeroSpacing(DuckImage):  # tests spacing >= 0 instead of > 0
+    def positive(self, s: np.ndarray) -> bool:
+        return bool((s >= 0).all())
+
+
+class UnitColumnsOnly(DuckImage):  # checks each column has norm 1, not that columns are orthogonal
+    def orthonormal(self, d: np.ndarray) -> bool:
+        return bool(np.allclose(np.linalg.norm(d, axis=0), 1.0))
+
+
+class LooseOrthonormality(DuckImage):  # compares D^T D with I at atol=1e-2
+    def orthonormal(self, d: np.ndarray) -> bool:
+        return bool(np.allclose(d.T @ d, np.eye(d.shape[1]), rtol=0, atol=1e-2))
+
+
+class TooManySpatialAxes(DuckImage):  # never compares N with the data's number of axes
+    def enough_axes(self, s: np.ndarray, o: np.ndarray) -> bool:
+        return s.size <= o.size
+
+
+class VagueValidationMessage(DuckImage):  # "invalid geometry", naming no field
+    def validate(self, origin: Any, spacing: Any, direction: Any) -> Any:
+        try:
+            return super().validate(origin, spacing, direction)
+        except ValueError:
+            raise ValueError("invalid geometry") from None
+
+
+class ReadOnlyFlagOnly(DuckImage):  # a read-only flag that setflags(write=True) lifts again
+    def frozen(self, value: np.ndarray) -> np.ndarray:
+        return np.require(value, requirements="W").copy() if not value.flags.writeable else value
+
+
+class SettersDoNotValidate(DuckImage):  # the origin setter stores what it is given
+    origin = property(DuckImage.origin.fget, lambda self, v: setattr(self, "_origin", np.asarray(v, dtype=float)))
+
+
+class SharedMeta(DuckImage):  # derived arrays share the meta dict instead of copying it
+    def new(self, data: Any, origin: Any, spacing: Any, direction: Any) -> Any:
+        result = super().new(data, origin, spacing, direction)
+        result.meta = self.meta
+        return result
+
+
+class CopyDropsGeometry(DuckImage):  # __copy__ returns the values only
+    def __copy__(self) -> Any:
+        return self._data.copy()
+
+
+class CopyIsSelf(DuckImage):  # copy.copy returns the array itself ("geometry is immutable anyway")
+    def __copy__(self) -> Any:
+        return self
+
+
+class CopiesOnAsarray(DuckImage):  # __array__ always copies
+    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
+        return np.array(self._data, dtype=dtype, copy=True)
+
+
+class MappingIgnoresSpacing(DuckImage):  # index_to_physical forgets the spacing
+    def index_to_physical(self, index: Any) -> np.ndarray:
+        return self._origin + np.asarray(index, dtype=float) @ self._direction.T
+
+
+class AffineWithoutSpacing(DuckImage):  # the affine holds the direction alone
+    affine = property(lambda self: np.block([[self._direction, self._origin[:, None]], [np.zeros((1, self._spacing.size)), np.ones((1, 1))]]))
+
+
+# -- chapters 4 to 6: indexing -----------------------------------------------------------------------------------
+
+
+class NegativeStepKeepsDirection(DuckImage):  # forgets to negate the column for a negative step
+    def sliced_column(self, column: np.ndarray, step: int) -> np.ndarray:
+        return column
+
+
+class HandWrittenSliceBounds(DuckImage):  # clips start to [0, length] as for positive steps (length - 1 is the last element)
+    def normalised(self, key: slice, length: int) -> tuple[int, int, int]:
+        return ((0 if (key.step or 1) > 0 else length - 1) if key.start is None else max(0, min(key.start + length if key.start < 0 else key.start, length))), 0, key.step or 1
+
+
+class EmptySliceKeepsOrigin(DuckImage):  # an empty slice "has no first element", so the origin stays
+    def normalised(self, key: slice, length: int) -> tuple[int, int, int]:
+        return key.indices(length) if len(range(*key.indices(length))) else (0, 0, key.indices(length)[2])
+
+
+class StepNotInSpacing(DuckImage):  # a strided slice keeps the spacing
+    def sliced_spacing(self, spacing: float, step: int) -> float:
+        return spacing
+
+
+class NegativeIndexNotWrapped(DuckImage):  # a[-1] moves the origin back by one spacing
+    def wrapped(self, index: int, length: int) -> int:
+        return index
+
+
+class IntegerIndexKeepsOrigin(DuckImage):  # an integer index drops the axis but not the offset
+    def integer_shift(self, axis: int, index: int) -> np.ndarray:
+        return np.zeros_like(self._origin)
+
+
+class IntegerIndexSquaresDirection(DuckImage):  # SimpleITK's Extract: P shrinks with N
+    def embedded(self, origin: np.ndarray, spacing: np.ndarray, direction: np.ndarray) -> Any:
+        return origin[: spacing.size], spacing, direction[: spacing.size]
+
+
+class NoComponentAxes(DuckImage):  # requires one spacing per array axis
+    def enough_axes(self, s: np.ndarray, o: np.ndarray) -> bool:
+        return s.size == self._data.ndim and s.size <= o.size
+
+
+class LeadingNewaxisKeepsGeometry(DuckImage):  # a newaxis anywhere keeps the geometry
+    def leading_newaxis_geometry(self, origin: Any, spacing: Any, columns: Any) -> Any:
+        return origin, np.array(spacing), np.stack(columns, axis=1)
+
+
+class NewaxisIsAdvanced(DuckImage):  # treats None like an advanced index: plain even after the spatial axes
+    def is_basic(self, key: tuple[Any, ...]) -> bool:
+        return super().is_basic(key) and all(k is not None for k in key)
+
+
+class AdvancedIndexKeepsGeometry(DuckImage):  # returns advanced-index results on the old grid
+    def advanced_result(self, values: np.ndarray) -> Any:
+        return self.like(values)
+
+
+class BoolScalarIsInteger(DuckImage):  # bool is an int subclass, so a[True] goes down the integer path
+    def is_basic(self, key: tuple[Any, ...]) -> bool:
+        return all(k is None or k is Ellipsis or isinstance(k, (slice, int, np.integer)) for k in key)
+
+
+class ScalarIndexKeepsGeometry(DuckImage):  # a[i, j] returns a 0-axis "image"
+    def indexed_geometry(self, key: tuple[Any, ...]) -> Any:
+        return super().indexed_geometry(key) or (self._origin, self._spacing[:0], self._direction[:, :0])
+
+
+class IndexingCopies(DuckImage):  # copies on every basic index
+    def __getitem__(self, key: Any) -> Any:
+        result = super().__getitem__(key)
+        return result.like(result._data.copy()) if isinstance(result, DuckImage) else result
+
+
+class AssignmentUnchecked(DuckImage):  # a[key] = b writes b's values whatever its grid
+    def check_assignment(self, target: DuckImage, value: DuckImage) -> None:
+        return None
+
+
+# -- chapters 7 and 10: ufuncs and tolerance ----------------------------------------------------------------------
+
+
+class FloatResultsAsFloat32(DuckImage):  # computes float ufuncs in float32 for speed
+    def ufunc_result(self, grid: DuckImage, result: Any) -> Any:
+        return result.astype(np.float32) if isinstance(result, DuckImage) and result.dtype == np.float64 else result
+
+
+class ComparisonsArePlain(DuckImage):  # boolean results lose the geometry
+    def ufunc_result(self, grid: DuckImage, result: Any) -> Any:
+        return np.asarray(result) if result.dtype == bool else result
+
+
+class IgnoresDirection(DuckImage):  # compares origin and spacing only
+    def directions_match(self, other: DuckImage) -> bool:
+        return True
+
+
+class ToleranceScaledBySpacing0(DuckImage):  # SimpleITK's mistake: tolerance * spacing[0] on every axis
+    def origin_tolerance(self, s: np.ndarray) -> np.ndarray:
+        return self.tolerance * self._spacing[0] * np.ones_like(s)
+
+
+class LooseTolerance(DuckImage):  # a tolerance of 5e-3 "to be safe"
+    tolerance = 5e-3
+
+
+class BroadcastOperandUnchecked(DuckImage):  # any operand numpy can broadcast is accepted
+    def in_grid(self, part: DuckImage, result_shape: tuple[int, ...]) -> str | None:
+        return None
+
+
+class WhereNotAnOperand(DuckImage):  # the where= mask is not compared
+    def extra_operands(self, outs: tuple[Any, ...], where: Any) -> list[DuckImage]:
+        return [o for o in outs if isinstance(o, DuckImage)]
+
+
+class OutNotAnOperand(DuckImage):  # out= is written whatever its grid
+    def extra_operands(self, outs: tuple[Any, ...], where: Any) -> list[DuckImage]:
+        return [where] if isinstance(where, DuckImage) else []
+
+
+class VagueMismatchMessage(DuckImage):  # "operands differ", without saying in what
+    def mismatch(self, other: DuckImage) -> str | None:
+        return super().mismatch(other) and "operands differ"
+
+
+class StretchedAxisKeepsGeometry(DuckImage):  # a plain operand stretches a length-1 spatial axis, geometry kept
+    def no_full_operand(self, spatial: list[DuckImage]) -> DuckImage | None:
+        return spatial[0] if spatial[0].ndim == max(x.ndim for x in spatial) else None
+
+
+class OutReturnsCopy(DuckImage):  # returns a new array instead of out
+    def call(self, ufunc: np.ufunc, inputs: Any, plain_inputs: list[Any], outs: tuple[Any, ...], where: Any, kwargs: dict[str, Any]) -> Any:
+        result = super().call(ufunc, inputs, plain_inputs, outs, where, kwargs)
+        return copy.copy(result) if outs else result
+
+
+class AccumulateReturnsPlain(DuckImage):  # ufunc.accumulate drops the geometry
+    def accumulate_result(self, first: DuckImage, values: Any) -> Any:
+        return values
+
+
+# -- chapters 8, 9, 13: functions ----------------------------------------------------------------------------------
+
+
+class ReductionAtFirstElement(DuckImage):  # a reduced axis keeps the origin of element 0
+    def reduction_origin(self, origin: np.ndarray, spatial: list[int]) -> np.ndarray:
+        return self._origin
+
+
+class KeepdimsKeepsSpacing(DuckImage):  # keepdims keeps the old spacing
+    def keepdims_spacing(self, spacing: float, length: int) -> float:
+        return spacing
+
+
+class FullReductionKeepsGeometry(DuckImage):  # a full reduction returns a 0-axis image
+    def full_reduction_result(self, values: Any) -> Any:
+        return self.new(np.asarray(values), self._origin, self._spacing[:0], self._direction[:, :0])
+
+
+class EmptyAxisReductionHasCentre(DuckImage):  # reducing a length-0 axis still "centres" the origin
+    def has_centre(self, length: int) -> bool:
+        return True
+
+
+class ReductionOutUnchecked(DuckImage):  # np.sum(a, axis=0, out=t) writes into t whatever its grid
+    def into_out(self, out: Any, values: Any, geometry: Any) -> Any:
+        np.copyto(out._data if isinstance(out, DuckImage) else out, values)
+        return out
+
+
+class ComponentReductionPlain(DuckImage):  # any reduction with an axis argument drops the geometry
+    def reduce(self, func: Any, axis: Any, keepdims: bool, out: Any = None, kwargs: Any = None) -> Any:
+        result = super().reduce(func, axis, keepdims, out, kwargs)
+        return np.asarray(result) if out is None and axis is not None and all(a % self.ndim >= self._spacing.size for a in np.atleast_1d(axis)) else result
+
+
+class TransposeKeepsSpacing(DuckImage):  # permutes the direction but not the spacing
+    def permuted_spacing(self, order: list[int]) -> np.ndarray:
+        return self._spacing
+
+
+class SqueezeKeepsStaleGeometry(DuckImage):  # squeeze wraps numpy's result with the old geometry
+    def squeezed(self, axis: Any = None) -> Any:
+        return self.like(np.squeeze(self._data, axis))
+
+
+def _intercept(func: Any, replacement: Any) -> Any:
+    """An __array_function__ that handles ``func`` with ``replacement(self, args, kwargs)`` (variants' one line)."""
+    def __array_function__(self: DuckImage, f: Any, types: Any, args: Any, kwargs: Any) -> Any:
+        if f is func:
+            return replacement(self, args, kwargs)
+        return DuckImage.__array_function__(self, f, types, args, kwargs)
+    return __array_function__
+
+
+class ReshapeSameShapeKeeps(DuckImage):  # a reshape to the same shape "changes nothing", geometry kept
+    __array_function__ = _intercept(np.reshape, lambda self, args, kw: self.like(np.reshape(*plain(args), **kw)) if np.reshape(*plain(args), **kw).shape == self.shape else np.reshape(*plain(args), **kw))
+
+
+class RepeatKeepsGeometry(DuckImage):  # repeat along a spatial axis keeps the grid
+    __array_function__ = _intercept(np.repeat, lambda self, args, kw: self.like(np.repeat(*plain(args), **kw)) if kw.get("axis") is not None else np.repeat(*plain(args), **kw))
+
+
+class AstypeDropsGeometry(DuckImage):  # astype goes through numpy and returns plain
+    def astype(self, dtype: Any) -> Any:
+        return self._data.astype(dtype)
+
+
+class WhereUnchecked(DuckImage):  # np.where takes the grid of x without comparing y
+    __array_function__ = _intercept(np.where, lambda self, args, kw: args[1].like(np.where(*plain(args))) if isinstance(args[1], DuckImage) else np.where(*plain(args)))
+
+
+class FlipNotNegated(DuckImage):  # np.flip wraps the values with the old geometry
+    __array_function__ = _intercept(np.flip, lambda self, args, kw: self.like(np.flip(*plain(args), **kw)))
+
+
+class CumsumFlattenedKeeps(DuckImage):  # np.cumsum(a) (flattened) keeps the geometry when the size allows
+    __array_function__ = _intercept(np.cumsum, lambda self, args, kw: self.like(np.cumsum(*plain(args), **kw).reshape(self.shape)) if kw.get("axis") is None and len(args) == 1 else self.like(np.cumsum(*plain(args), **kw)))
+
+
+class SortKeepsGeometry(DuckImage):  # sorting along a spatial axis keeps the grid
+    __array_function__ = _intercept(np.sort, lambda self, args, kw: self.like(np.sort(*plain(args), **kw)))
+
+
+class PadWrongWay(DuckImage):  # pad moves the origin forward by the pad width
+    def pad_step(self, step: np.ndarray) -> np.ndarray:
+        return -step
+
+
+class DiffNotShifted(DuckImage):  # diff keeps the origin of element 0
+    def diff_shift(self, n: int, m: int) -> float:
+        return 0.0
+
+
+class DiffIgnoresPrepend(DuckImage):  # diff shifts by n/2 even when prepend adds elements
+    def diff_shift(self, n: int, m: int) -> float:
+        return n / 2
+
+
+class ConcatenateUnchecked(DuckImage):  # pieces are joined whatever their grids
+    def continuity(self, expected: DuckImage, piece: DuckImage) -> str | None:
+        return None
+
+
+class StackKeepsGeometryInFront(DuckImage):  # np.stack(axis=0) keeps the geometry of the first piece
+    __array_function__ = _intercept(np.stack, lambda self, args, kw: args[0][0].like(np.stack(plain(args[0]), **kw)))
+
+
+class LinalgPlain(DuckImage):  # np.linalg.det of a tensor image is plain
+    __array_function__ = _intercept(np.linalg.det, lambda self, args, kw: np.linalg.det(*plain(args)))
+
+
+class FftKeepsGeometry(DuckImage):  # fft2 results keep the spatial grid
+    __array_function__ = _intercept(np.fft.fft2, lambda self, args, kw: self.like(np.fft.fft2(*plain(args), **kw)))
+
+
+class SaveAllowed(DuckImage):  # np.save writes the values and silently drops the geometry
+    __array_function__ = _intercept(np.save, lambda self, args, kw: np.save(*plain(args), **kw))
+
+
+class ArgmaxPlain(DuckImage):  # index reductions return plain arrays
+    __array_function__ = _intercept(np.argmax, lambda self, args, kw: np.argmax(*plain(args), **kw))
+
+
+#: Each variant and the clause it breaks.
+VARIANTS: dict[type[DuckImage], str] = {
+    OriginFloat32: "SA-1.1", SpacingColumn: "SA-1.2", OriginCutToN: "SA-1.3", DirectionTransposed: "SA-1.4",
+    AcceptsNaN: "SA-1.5", AcceptsZeroSpacing: "SA-1.5", UnitColumnsOnly: "SA-1.6", LooseOrthonormality: "SA-1.6",
+    TooManySpatialAxes: "SA-1.7", VagueValidationMessage: "SA-1.8", ReadOnlyFlagOnly: "SA-1.9",
+    SettersDoNotValidate: "SA-1.10", SharedMeta: "SA-12.3", CopyDropsGeometry: "SA-12.2", CopyIsSelf: "SA-12.1",
+    CopiesOnAsarray: "SA-11.2",
+    MappingIgnoresSpacing: "SA-2.4", AffineWithoutSpacing: "SA-1.11",
+    NegativeStepKeepsDirection: "SA-5.2", HandWrittenSliceBounds: "SA-5.2", EmptySliceKeepsOrigin: "SA-5.2",
+    StepNotInSpacing: "SA-5.2", NegativeIndexNotWrapped: "SA-5.3", IntegerIndexKeepsOrigin: "SA-5.3",
+    IntegerIndexSquaresDirection: "SA-4.2", NoComponentAxes: "SA-4.1", LeadingNewaxisKeepsGeometry: "SA-5.5",
+    NewaxisIsAdvanced: "SA-5.5", AdvancedIndexKeepsGeometry: "SA-6.1", BoolScalarIsInteger: "SA-6.1",
+    ScalarIndexKeepsGeometry: "SA-4.3", IndexingCopies: "SA-5.6", AssignmentUnchecked: "SA-5.7",
+    FloatResultsAsFloat32: "SA-7.1", ComparisonsArePlain: "SA-7.3", IgnoresDirection: "SA-7.2",
+    ToleranceScaledBySpacing0: "SA-10.1", LooseTolerance: "SA-10.1", BroadcastOperandUnchecked: "SA-7.2",
+    WhereNotAnOperand: "SA-7.2", OutNotAnOperand: "SA-7.2", VagueMismatchMessage: "SA-10.3",
+    StretchedAxisKeepsGeometry: "SA-7.4", OutReturnsCopy: "SA-7.5", AccumulateReturnsPlain: "SA-7.6",
+    ReductionAtFirstElement: "SA-8.1", KeepdimsKeepsSpacing: "SA-8.2", FullReductionKeepsGeometry: "SA-8.4",
+    EmptyAxisReductionHasCentre: "SA-8.5", ReductionOutUnchecked: "SA-8.7", ComponentReductionPlain: "SA-8.3",
+    TransposeKeepsSpacing: "SA-9.1", SqueezeKeepsStaleGeometry: "SA-9.2", ReshapeSameShapeKeeps: "SA-9.3",
+    RepeatKeepsGeometry: "SA-9.4", AstypeDropsGeometry: "SA-9.5", WhereUnchecked: "SA-13.1", FlipNotNegated: "SA-13.2",
+    CumsumFlattenedKeeps: "SA-13.3", SortKeepsGeometry: "SA-13.4", PadWrongWay: "SA-13.5", DiffNotShifted: "SA-13.5",
+    DiffIgnoresPrepend: "SA-13.5", ConcatenateUnchecked: "SA-13.6", StackKeepsGeometryInFront: "SA-13.6",
+    LinalgPlain: "SA-13.7", FftKeepsGeometry: "SA-13.8", SaveAllowed: "SA-13.9", ArgmaxPlain: "SA-8.6",
+}

@@ -1,0 +1,19 @@
+"""Clauses no check can verify through the protocol, each with the reason (SPEC.md lists them, generated from here)."""
+
+from __future__ import annotations
+
+from ._registry import not_checkable
+
+__all__: list[str] = []
+
+_DEFINITION = "a definition, not a behaviour: every position check uses it (the checker's oracle is built on it)"
+
+not_checkable("SA-2.1", _DEFINITION)
+not_checkable("SA-2.2", _DEFINITION)
+not_checkable("SA-2.3", _DEFINITION)
+not_checkable("SA-3.1", "defines the extent; the protocol requires no method that reports it (resampling rules use it)")
+not_checkable("SA-10.2", "the way to change the tolerance is an implementation's own API (a context manager), "
+              "not part of the array protocol; the defaults it sets are checked by SA-10.1")
+not_checkable("SA-13.10", "the classification is an implementation's internal table; the protocol offers no way to "
+              "read it (the family behaviour is checked by SA-13.1 to SA-13.9)")
+not_checkable("SA-13.11", "needs a function the supported numpy does not have yet: there is none to call")
