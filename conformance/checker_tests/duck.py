@@ -16,11 +16,31 @@ from numpy.lib.mixins import NDArrayOperatorsMixin
 __spatial_protocol__ = "1.2"
 
 
-class DuckImage(NDArrayOperatorsMixin):
-    """Values plus origin (P,), spacing (N,), direction (P, N)."""
+class GeometryMismatchError(ValueError):
+    """Operands that are not in one space (SA-10.3, SA-15.4)."""
+
+
+def is_spatial(value: Any) -> bool:
+    """SA-15.3: a spatial array of any implementation."""
+    return isinstance(getattr(type(value), "__spatial_protocol__", None), str) and all(
+        hasattr(value, name) for name in ("origin", "spacing", "direction"))
+
+
+def geometry(value: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """origin, spacing, direction of any implementation's spatial array, read through the protocol."""
+    return tuple(np.asarray(getattr(value, name), dtype=np.float64) for name in ("origin", "spacing", "direction"))  # type: ignore[return-value]
+
+
+class DuckImage(NDArrayOperatorsMixin):  # noqa: PLR0904 (one small method per rule, on purpose)
+    """Values plus origin (P,), spacing (N,), direction (P, N).
+
+    ``offers`` lists the SA-15.6 features this class implements; without one, it
+    implements that feature's fallback (the checker's tests use both).
+    """
 
     __spatial_protocol__ = "1.2"
     tolerance = 1e-6
+    offers: frozenset[str] = frozenset({"components", "out", "mapping"})
 
     def __init__(self, data: Any, origin: Any, spacing: Any, direction: Any) -> None:
         self._data = np.asarray(data)
@@ -46,7 +66,8 @@ class DuckImage(NDArrayOperatorsMixin):
         return bool((s > 0).all())
 
     def enough_axes(self, s: np.ndarray, o: np.ndarray) -> bool:
-        return s.size <= self._data.ndim and s.size <= o.size
+        fits = s.size <= self._data.ndim if "components" in self.offers else s.size == self._data.ndim
+        return fits and s.size <= o.size
 
     def orthonormal(self, d: np.ndarray) -> bool:
         return bool(np.allclose(d.T @ d, np.eye(d.shape[1]), rtol=0, atol=1e-6))
@@ -117,6 +138,8 @@ class DuckImage(NDArrayOperatorsMixin):
 
     def new(self, data: Any, origin: Any, spacing: Any, direction: Any) -> Any:
         """A derived array: its own geometry (already valid), a shallow copy of meta."""
+        if "components" not in self.offers and np.ndim(data) > np.size(spacing):
+            return data  # SA-15.6: without components, a result with a component axis is plain
         result = object.__new__(type(self))
         result._data = data
         result._origin, result._spacing, result._direction = (self.frozen(np.asarray(v, dtype=np.float64))
@@ -128,12 +151,23 @@ class DuckImage(NDArrayOperatorsMixin):
         """``data`` on this array's grid."""
         return self.new(data, self._origin, self._spacing, self._direction)
 
-    # -- mapping (SA-2.4) --------------------------------------------------------------------------------------
-    def index_to_physical(self, index: Any) -> np.ndarray:
+    # -- mapping (SA-2.4), present only when offered (SA-15.6) -------------------------------------------------
+    def __getattr__(self, name: str) -> Any:
+        if name in ("index_to_physical", "physical_to_index") and "mapping" in self.offers:
+            return getattr(self, "_" + name)
+        raise AttributeError(name)
+
+    def _index_to_physical(self, index: Any) -> np.ndarray:
         return self._origin + (np.asarray(index, dtype=float) * self._spacing) @ self._direction.T
 
-    def physical_to_index(self, points: Any) -> np.ndarray:
+    def _physical_to_index(self, points: Any) -> np.ndarray:
         return ((np.asarray(points, dtype=float) - self._origin) @ self._direction) / self._spacing
+
+    def writable(self) -> None:
+        """SA-15.6: without the out feature, nothing writes into a spatial array."""
+        if "out" not in self.offers:
+            raise TypeError("this image type is immutable (no 'out' feature): out=, in-place operators and item "
+                            "assignment are refused; use the result of the operation instead")
 
     # -- indexing (chapters 4 to 6) ----------------------------------------------------------------------------
     def is_basic(self, key: tuple[Any, ...]) -> bool:
@@ -209,93 +243,100 @@ class DuckImage(NDArrayOperatorsMixin):
         return None
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        if isinstance(value, DuckImage):
+        self.writable()
+        if is_spatial(value):
             target = self[key]
             if isinstance(target, DuckImage):
                 self.check_assignment(target, value)
-            value = value._data
+            value = np.asarray(value)
         self._data[key] = value
 
-    def check_assignment(self, target: DuckImage, value: DuckImage) -> None:
+    def check_assignment(self, target: DuckImage, value: Any) -> None:
         target.combined([target, value], target.shape)
 
     # -- operands: one space, or in the full operand's grid (chapter 7, chapter 10) ------------------------------
-    def mismatch(self, other: DuckImage) -> str | None:
+    def mismatch(self, other: Any) -> str | None:
         """SA-10.1: the part in which ``other`` is not in this array's space (shapes aside), or None."""
         tol = self.tolerance
-        if other._spacing.size != self._spacing.size:
-            return f"spatial_ndim differs: {self._spacing.size} vs {other._spacing.size}"
-        if other._origin.size != self._origin.size:
-            return f"physical_ndim differs: {self._origin.size} vs {other._origin.size}"
-        s = np.minimum(self._spacing, other._spacing)
-        if not np.all(np.abs(other._spacing - self._spacing) <= tol * s):
-            return f"spacing differs: {self._spacing} vs {other._spacing}"
-        if not self.directions_match(other):
-            return f"direction differs: {self._direction.tolist()} vs {other._direction.tolist()}"
-        delta = other._origin - self._origin
+        o, sp, d = geometry(other)
+        if sp.size != self._spacing.size:
+            return f"spatial_ndim differs: {self._spacing.size} vs {sp.size}"
+        if o.size != self._origin.size:
+            return f"physical_ndim differs: {self._origin.size} vs {o.size}"
+        s = np.minimum(self._spacing, sp)
+        if not np.all(np.abs(sp - self._spacing) <= tol * s):
+            return f"spacing differs: {self._spacing} vs {sp}"
+        if not self.directions_match(d):
+            return f"direction differs: {self._direction.tolist()} vs {d.tolist()}"
+        delta = o - self._origin
         along = self._direction.T @ delta
         outside = delta - self._direction @ along
         if not (np.all(np.abs(along) <= self.origin_tolerance(s)) and np.all(np.abs(outside) <= tol * s.min())):
-            return f"origin differs: {self._origin} vs {other._origin}"
+            return f"origin differs: {self._origin} vs {o}"
         return None
 
     def origin_tolerance(self, s: np.ndarray) -> np.ndarray:
         return self.tolerance * s
 
-    def directions_match(self, other: DuckImage) -> bool:
-        return bool(np.all(np.abs(other._direction - self._direction) <= self.tolerance))
+    def directions_match(self, direction: np.ndarray) -> bool:
+        return bool(np.all(np.abs(direction - self._direction) <= self.tolerance))
 
-    def in_grid(self, part: DuckImage, result_shape: tuple[int, ...]) -> str | None:
+    def in_grid(self, part: Any, result_shape: tuple[int, ...]) -> str | None:
         """SPEC 1.2 broadcasting: ``part`` (broadcast along some spatial axes) lies in this full operand's grid."""
-        offset = len(result_shape) - part.ndim
+        po, ps, pd = geometry(part)
+        shape = np.shape(part)
+        offset = len(result_shape) - len(shape)
         n = self._spacing.size
-        axes = [offset + j for j in range(part._spacing.size)]
-        if offset < 0 or any(a >= n for a in axes) or part._origin.size != self._origin.size:
+        axes = [offset + j for j in range(ps.size)]
+        if offset < 0 or any(a >= n for a in axes) or po.size != self._origin.size:
             return "the broadcast operand's spatial axes are not the full operand's"
-        broadcast = [i for i in range(n) if i not in axes or part.shape[i - offset] != result_shape[i]]
+        broadcast = [i for i in range(n) if i not in axes or shape[i - offset] != result_shape[i]]
         for j, i in enumerate(axes):
             if i in broadcast:
                 continue
-            if abs(part._spacing[j] - self._spacing[i]) > self.tolerance * min(part._spacing[j], self._spacing[i]):
-                return f"spacing differs on axis {i}: {self._spacing[i]} vs {part._spacing[j]}"
-            if np.any(np.abs(part._direction[:, j] - self._direction[:, i]) > self.tolerance):
+            if abs(ps[j] - self._spacing[i]) > self.tolerance * min(ps[j], self._spacing[i]):
+                return f"spacing differs on axis {i}: {self._spacing[i]} vs {ps[j]}"
+            if np.any(np.abs(pd[:, j] - self._direction[:, i]) > self.tolerance):
                 return f"direction differs on axis {i}"
-        delta = part._origin - self._origin
+        delta = po - self._origin
         kept = [i for i in range(n) if i not in broadcast]
         along = self._direction[:, kept].T @ delta
         free = self._direction[:, broadcast]
         outside = delta - self._direction[:, kept] @ along - free @ (free.T @ delta)
         if np.any(np.abs(along) > self.tolerance * self._spacing[kept]) or np.any(np.abs(outside) > self.tolerance * self._spacing.min()):
-            return f"origin differs: {part._origin} is not in the grid of {self._origin} along the broadcast axes"
+            return f"origin differs: {po} is not in the grid of {self._origin} along the broadcast axes"
         return None
 
-    def combined(self, spatial: list[DuckImage], result_shape: tuple[int, ...]) -> DuckImage | None:
-        """The operand whose grid the result takes (None: plain); raises ValueError when operands disagree."""
-        full = [x for x in spatial if x.ndim == len(result_shape) and x.shape[: x._spacing.size] == result_shape[: x._spacing.size]]
+    def combined(self, spatial: list[Any], result_shape: tuple[int, ...]) -> DuckImage | None:
+        """The operand whose grid the result takes, as a DuckImage (None: plain); ValueError when operands disagree."""
+        full = [x for x in spatial if np.ndim(x) == len(result_shape)
+                and np.shape(x)[: np.size(x.spacing)] == result_shape[: np.size(x.spacing)]]
         if not full:
             return self.no_full_operand(spatial)
-        first = full[0]
+        first = full[0] if isinstance(full[0], DuckImage) else self.new(np.asarray(full[0]), *geometry(full[0]))
         for other in spatial:
-            if other is first:
+            if other is full[0]:
                 continue
             problem = first.mismatch(other) if any(other is f for f in full) else first.in_grid(other, result_shape)
             if problem:
-                raise ValueError(f"operands are not in the same space: {problem}")
+                raise GeometryMismatchError(f"operands are not in the same space: {problem}")
         return first
 
-    def no_full_operand(self, spatial: list[DuckImage]) -> DuckImage | None:
+    def no_full_operand(self, spatial: list[Any]) -> DuckImage | None:
         return None
 
     # -- ufuncs (chapter 7) --------------------------------------------------------------------------------------
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         outs = kwargs.pop("out", None)
         outs = outs if isinstance(outs, tuple) else (outs,) if outs is not None else ()
+        if any(is_spatial(o) for o in outs) or method == "at" and is_spatial(inputs[0]):
+            self.writable()
         where = kwargs.get("where")
-        plain_inputs = [x._data if isinstance(x, DuckImage) else x for x in inputs]
-        if isinstance(where, DuckImage):
-            kwargs["where"] = where._data
+        plain_inputs = [np.asarray(x) if is_spatial(x) else x for x in inputs]
+        if is_spatial(where):
+            kwargs["where"] = np.asarray(where)
         if outs:
-            kwargs["out"] = tuple(o._data if isinstance(o, DuckImage) else o for o in outs)
+            kwargs["out"] = tuple(np.asarray(o) if is_spatial(o) else o for o in outs)
         if method == "__call__":
             return self.call(ufunc, inputs, plain_inputs, outs, where, kwargs)
         if method == "reduce":
@@ -312,8 +353,8 @@ class DuckImage(NDArrayOperatorsMixin):
             axis = kwargs.get("axis", 0) % first.ndim
             return values if axis < first._spacing.size else first.like(values)
         if method == "outer":
-            spatial = [x for x in inputs if isinstance(x, DuckImage)]
-            return first.like(values) if spatial == [first] else values
+            spatial = [x for x in inputs if is_spatial(x)]
+            return first.like(values) if len(spatial) == 1 and spatial[0] is first else values
         return None  # at: in place
 
     def accumulate_result(self, first: DuckImage, values: Any) -> Any:
@@ -321,7 +362,7 @@ class DuckImage(NDArrayOperatorsMixin):
 
     def call(self, ufunc: np.ufunc, inputs: Any, plain_inputs: list[Any], outs: tuple[Any, ...], where: Any,
              kwargs: dict[str, Any]) -> Any:
-        operands = [x for x in inputs if isinstance(x, DuckImage)] + self.extra_operands(outs, where)
+        operands = [x for x in inputs if is_spatial(x)] + self.extra_operands(outs, where)
         shape = np.broadcast_shapes(*[np.shape(x) for x in plain_inputs])
         grid = self.combined(operands, shape)
         result = ufunc(*plain_inputs, **kwargs)
@@ -332,9 +373,9 @@ class DuckImage(NDArrayOperatorsMixin):
         wrap = (lambda r: grid.like(r) if isinstance(r, np.ndarray) and r.ndim == grid.ndim else r)
         return tuple(wrap(r) for r in result) if ufunc.nout > 1 else self.ufunc_result(grid, wrap(result))
 
-    def extra_operands(self, outs: tuple[Any, ...], where: Any) -> list[DuckImage]:
-        extra = [o for o in outs if isinstance(o, DuckImage)]
-        return extra + ([where] if isinstance(where, DuckImage) else [])
+    def extra_operands(self, outs: tuple[Any, ...], where: Any) -> list[Any]:
+        extra = [o for o in outs if is_spatial(o)]
+        return extra + ([where] if is_spatial(where) else [])
 
     def ufunc_result(self, grid: DuckImage, result: Any) -> Any:
         return result
@@ -347,22 +388,24 @@ class DuckImage(NDArrayOperatorsMixin):
         return func(*plain(args), **plain(kwargs))
 
     def reduce(self, func: Any, axis: Any, keepdims: bool, out: Any = None, kwargs: dict[str, Any] | None = None) -> Any:
+        if is_spatial(out):
+            self.writable()
         values = func(self._data, axis=axis, keepdims=keepdims, **(kwargs or {}))
-        geometry = self.reduced_geometry(axis, keepdims)
+        reduced = self.reduced_geometry(axis, keepdims)
         if out is not None:
-            return self.into_out(out, values, geometry)
-        if geometry is None:
+            return self.into_out(out, values, reduced)
+        if reduced is None:
             return self.full_reduction_result(values)
-        return self.new(values, *geometry)
+        return self.new(values, *reduced)
 
-    def into_out(self, out: Any, values: Any, geometry: Any) -> Any:
+    def into_out(self, out: Any, values: Any, reduced: Any) -> Any:
         if isinstance(out, DuckImage):
-            if geometry is None:
+            if reduced is None:
                 raise ValueError("the reduction's geometry is undefined; out= must be plain")
-            expected = self.new(values, *geometry)
+            expected = self.new(values, *reduced)
             problem = expected.mismatch(out) or (None if out.shape == np.shape(values) else "shape differs")
             if problem:
-                raise ValueError(f"out= is not on the result's grid: {problem}")
+                raise GeometryMismatchError(f"out= is not on the result's grid: {problem}")
         np.copyto(out._data if isinstance(out, DuckImage) else out, values)
         return out
 
@@ -485,7 +528,7 @@ class DuckImage(NDArrayOperatorsMixin):
             expected = previous.new(previous._data, moved, previous._spacing, previous._direction)
             problem = self.continuity(expected, piece)
             if problem:
-                raise ValueError(f"pieces do not continue one grid: {problem}")
+                raise GeometryMismatchError(f"pieces do not continue one grid: {problem}")
             previous = piece
         return first.like(values)
 
@@ -494,9 +537,9 @@ class DuckImage(NDArrayOperatorsMixin):
 
 
 def plain(value: Any) -> Any:
-    """``value`` with every DuckImage replaced by its numpy values (in lists, tuples and dicts too)."""
-    if isinstance(value, DuckImage):
-        return value._data
+    """``value`` with every spatial array replaced by its numpy values (in lists, tuples and dicts too)."""
+    if is_spatial(value):
+        return np.asarray(value)
     if isinstance(value, (list, tuple)):
         return type(value)(plain(v) for v in value)
     if isinstance(value, dict):
@@ -504,10 +547,10 @@ def plain(value: Any) -> Any:
     return value
 
 
-def _spatial(args: Any) -> list[DuckImage]:
-    found: list[DuckImage] = []
+def _spatial(args: Any) -> list[Any]:
+    found: list[Any] = []
     for value in args:
-        if isinstance(value, DuckImage):
+        if is_spatial(value):
             found.append(value)
         elif isinstance(value, (list, tuple)):
             found.extend(_spatial(value))
@@ -521,7 +564,7 @@ def _elementwise(func: Any) -> Any:
         values = func(*plain(args), **plain(kwargs))
         if kwargs.get("subok") is False or not isinstance(values, np.ndarray):
             return values
-        grid = operands[0].combined(operands, values.shape)
+        grid = next(x for x in operands if isinstance(x, DuckImage)).combined(operands, values.shape)
         return values if grid is None else grid.like(values)
     return run
 
@@ -606,7 +649,7 @@ def _stack(arrays: Any, axis: int = 0, **kwargs: Any) -> Any:
     spatial = _spatial(list(arrays))
     if len(spatial) != len(arrays):
         return values
-    first = spatial[0]
+    first = next(x for x in spatial if isinstance(x, DuckImage))
     first.combined(spatial, first.shape)
     return first.like(values) if axis % values.ndim >= first._spacing.size else values
 
@@ -675,3 +718,9 @@ FUNCTIONS: dict[Any, Any] = {
         lambda v, axis, keepdims: np.linalg.norm(v, ord=ord, axis=axis, keepdims=keepdims), axis, keepdims),
     **{getattr(np, name): _refused(name) for name in ("save", "savez", "savez_compressed", "savetxt")},
 }
+
+
+class BareDuckImage(DuckImage):
+    """The same implementation offering none of the SA-15.6 features: it implements their fallbacks."""
+
+    offers: frozenset[str] = frozenset()

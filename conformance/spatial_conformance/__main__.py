@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="draw other geometries and examples (default: a fixed sequence); 'random' picks one "
                              "and prints it")
     parser.add_argument("--only", nargs="+", metavar="ID", help="run only these check ids, clauses or chapters (SA-5)")
+    parser.add_argument("--lazy", action="store_true",
+                        help="the implementation is lazy or device-backed (SA-11.3): plain results are its underlying array type")
     parser.add_argument("--to-numpy", metavar="MODULE:FUNC",
                         help="a function giving numpy values for arrays np.asarray cannot read (GPU, lazy)")
     parser.add_argument("--json", type=Path, help="write the report as JSON here")
@@ -64,7 +66,7 @@ def main(argv: list[str] | None = None) -> int:
         expected = json.loads(args.xfail_file.read_text()) if args.xfail_file else {}
         report = check(factory, level=args.level, features=args.features, expected_failures=expected,
                        max_examples=args.max_examples, seed=args.seed, to_numpy=to_numpy, only=args.only,
-                       factory_name=args.factory)
+                       factory_name=args.factory, lazy=args.lazy)
     except (ValueError, ImportError, AttributeError, OSError, json.JSONDecodeError) as error:
         print(f"spatial_conformance: {error}", file=sys.stderr)
         return 2

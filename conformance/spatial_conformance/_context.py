@@ -67,6 +67,19 @@ class Context:
     seed: int | None = None
     to_numpy: Callable[[Any], Any] | None = None
     factory_name: str = ""
+    lazy: bool = False
+    level: str = "functions"
+
+    def claims(self, feature: str) -> bool:
+        return feature in self.features
+
+    def allows(self, shape: tuple[int, ...], n: int) -> bool:
+        """Arrays with component axes (ndim > N) exist only with the `components` feature (SA-15.6)."""
+        return len(shape) == n or self.claims("components")
+
+    def some(self, specs: list[tuple[tuple[int, ...], int, dict[str, Any]]]) -> list[Image]:
+        """The images of ``specs`` (shape, N, keywords of `make`) this claim allows."""
+        return [self.make(shape, n, **kw) for shape, n, kw in specs if self.allows(shape, n)]
 
     def values(self, array: Any) -> np.ndarray:
         """The values of ``array`` as numpy: through the ``to_numpy`` hook when given, else ``np.asarray``."""
@@ -116,11 +129,16 @@ class Context:
         return got
 
     def expect_geometry(self, clause: str, image: Image | list[Image], expression: str, result: Any,
-                        want: Geom | None, scale: float | None = None) -> None:
-        """The result carries ``want`` (to rounding), or is plain when ``want`` is None."""
+                        want: Geom | None, scale: float | None = None) -> Geom | None:
+        """The result carries ``want`` (to rounding), or is plain when ``want`` is None. Returns what was expected.
+
+        Without the `components` feature, a result that would have a component axis is plain (SA-15.6).
+        """
+        if want is not None and not self.claims("components") and np.ndim(self.values(result)) > len(want.spacing):
+            want = None
         if want is None:
             self.expect_plain(clause, image, expression, result)
-            return
+            return None
         if not is_spatial(result):
             raise self.fail(clause, f"{expression} must be a spatial array with {describe(want)}; "
                             f"got {type(result).__name__} without geometry", _setups(image), expression)
@@ -128,13 +146,17 @@ class Context:
         problem = compare(want, geometry_of(result), first.scale() if scale is None else scale)
         if problem:
             raise self.fail(clause, f"{expression}: {problem}", _setups(image), expression)
+        return want
 
     def expect_plain(self, clause: str, image: Image | list[Image], expression: str, result: Any) -> None:
         """SA-11.1: geometry undefined, so a plain value: no protocol attributes (and, unless lazy, numpy's own type)."""
         if is_spatial(result):
             raise self.fail(clause, f"{expression} must be a plain array (geometry undefined); got "
                             f"{type(result).__name__} with {describe(geometry_of(result))}", _setups(image), expression)
-        if "lazy" not in self.features and not isinstance(result, (np.ndarray, np.generic, int, float, complex, bool)):
+        if getattr(type(result), "__spatial_protocol__", None) is not None:
+            raise self.fail(clause, f"{expression} must be a plain array; its type declares __spatial_protocol__",
+                            _setups(image), expression)
+        if not self.lazy and not isinstance(result, (np.ndarray, np.generic, int, float, complex, bool)):
             raise self.fail(clause, f"{expression} must be a plain numpy array or scalar; got {type(result).__name__}",
                             _setups(image), expression)
 

@@ -11,8 +11,9 @@ from ._version import CHECKER_VERSION, SPEC_VERSION
 __all__ = ["CheckResult", "Report", "STATUSES"]
 
 #: passed, failed, xfail (failed as expected), xpass (passed though expected to fail),
-#: not claimed (outside the claimed level or features), error (the check could not run).
-STATUSES = ("passed", "failed", "xfail", "xpass", "not claimed", "error")
+#: not claimed (outside the claimed level or features), error (the check could not run),
+#: advisory (a SHOULD clause found unmet: reported, never a failure, SA-15.7).
+STATUSES = ("passed", "failed", "xfail", "xpass", "not claimed", "error", "advisory")
 _BAD = ("failed", "xpass", "error")
 
 
@@ -42,6 +43,7 @@ class Report:
     declared_module: str | None = None
     seed: int | None = None
     max_examples: int = 0
+    lazy: bool = False
     spec_version: str = SPEC_VERSION
     checker_version: str = CHECKER_VERSION
 
@@ -52,7 +54,7 @@ class Report:
         seed = "fixed (derandomized)" if self.seed is None else str(self.seed)
         return (f"spatial-conformance {self.checker_version}, SPEC {self.spec_version}; implementation declares "
                 f"__spatial_protocol__ {declared} (module: {module}); level {self.level}, features "
-                f"{', '.join(self.features) or 'none'}; {self.max_examples} examples per property, seed {seed}")
+                f"{', '.join(self.features) or 'none'}{'; lazy/device (SA-11.3)' if self.lazy else ''}; {self.max_examples} examples per property, seed {seed}")
 
     @property
     def ok(self) -> bool:
@@ -73,7 +75,7 @@ class Report:
         return json.dumps(
             {"ok": self.ok, "spec_version": self.spec_version, "checker_version": self.checker_version,
              "declared_spec_version": self.declared, "declared_module_spec_version": self.declared_module,
-             "level": self.level, "features": list(self.features), "seed": self.seed,
+             "level": self.level, "features": list(self.features), "lazy": self.lazy, "seed": self.seed,
              "max_examples": self.max_examples, "counts": self.counts(),
              "results": [asdict(r) for r in self.results]},
             indent=2,
@@ -102,6 +104,6 @@ class Report:
                 ET.SubElement(case, "failure", message="passed unexpectedly").text = r.message
             elif r.status == "error":
                 ET.SubElement(case, "error", message=r.message.splitlines()[0] if r.message else "").text = r.message
-            elif r.status in ("not claimed", "xfail"):
+            elif r.status in ("not claimed", "xfail", "advisory"):
                 ET.SubElement(case, "skipped", message=f"{r.status}: {r.message}")
         return ET.tostring(suite, encoding="unicode")

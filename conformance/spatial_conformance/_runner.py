@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks_attributes, _checks_indexing, _checks_ufuncs, _checks_functions, _not_checkable  # noqa: F401, I001 (registration order: attributes, indexing, ufuncs, functions)
+from . import _checks_attributes, _checks_indexing, _checks_ufuncs, _checks_functions, _checks_conformance, _not_checkable  # noqa: F401, I001 (registration order: attributes, indexing, ufuncs, functions)
 from ._context import Context, Factory
 from ._registry import CHECKS, FEATURES, LEVELS, Check, ConformanceFailure
 from ._report import CheckResult, Report
@@ -58,7 +58,9 @@ def plan(level: str = "functions", features: Iterable[str] = (), expected_failur
         reason = None
         if LEVELS.index(item.level) > depth:
             reason = f"level {item.level} not claimed (claimed: {level})"
-        elif item.feature is not None and item.feature not in claimed:
+        elif item.feature is not None and item.fallback and item.feature in claimed:
+            reason = f"checks the fallback of feature {item.feature!r}, which is claimed"
+        elif item.feature is not None and not item.fallback and item.feature not in claimed:
             reason = f"feature {item.feature!r} not claimed ({FEATURES[item.feature]})"
         xfail = (expected_failures or {}).get(item.id) or (expected_failures or {}).get(item.clause)
         yield item, reason, xfail
@@ -77,7 +79,7 @@ def run_one(item: Check, context: Context, not_claimed: str | None = None, xfail
             item.run(context)
     except ConformanceFailure as failure:
         message = str(failure)
-        status = "xfail" if xfail else "failed"
+        status = "xfail" if xfail else "advisory" if item.advisory else "failed"
         if xfail:
             message = f"expected: {xfail}\n{message}"
     except Exception as error:  # the array under test crashed: report it, never hide it
@@ -115,6 +117,7 @@ def check(
     to_numpy: Callable[[Any], Any] | None = None,
     only: Iterable[str] | None = None,
     factory_name: str = "",
+    lazy: bool = False,
 ) -> Report:
     """Check an array type against SPEC.md.
 
@@ -144,6 +147,9 @@ def check(
         Run only these check ids, clauses (``"SA-5.2"``) or chapters (``"SA-5"``).
     factory_name : str
         ``"module:function"``, used in the one-line reproductions of failures.
+    lazy : bool
+        The implementation is lazy or device-backed (SA-11.3): its plain results are
+        its underlying array type, and numpy's memory-sharing rules are read as SA-11.3 says.
 
     Returns
     -------
@@ -158,9 +164,9 @@ def check(
     if not factory_name:
         module, qualname = getattr(factory, "__module__", ""), getattr(factory, "__qualname__", "")
         factory_name = f"{module}:{qualname}" if module and qualname and "<" not in qualname else ""
-    context = Context(factory, frozenset(features), max_examples, seed, to_numpy, factory_name)
+    context = Context(factory, frozenset(features), max_examples, seed, to_numpy, factory_name, lazy, level)
     items = list(plan(level, features, expected_failures, only))
     results = [run_one(item, context, reason, xfail) for item, reason, xfail in items]
     on_array, on_module = declared_versions(factory)
     return Report(results, level, tuple(sorted(context.features)), declared=on_array, declared_module=on_module,
-                  seed=seed, max_examples=max_examples)
+                  seed=seed, max_examples=max_examples, lazy=lazy)
