@@ -40,6 +40,7 @@ class DuckImage(NDArrayOperatorsMixin):  # noqa: PLR0904 (one small method per r
 
     __spatial_protocol__ = "1.2"
     tolerance = 1e-6
+    mismatch_error: type[Exception] = GeometryMismatchError
     offers: frozenset[str] = frozenset({"components", "out", "mapping"})
 
     def __init__(self, data: Any, origin: Any, spacing: Any, direction: Any) -> None:
@@ -184,10 +185,10 @@ class DuckImage(NDArrayOperatorsMixin):  # noqa: PLR0904 (one small method per r
 
     def indexed_geometry(self, key: tuple[Any, ...]) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
         n = self._spacing.size
-        consumed = sum(1 for k in key if k is not None and k is not Ellipsis)
+        consumed = self.consumed(key)
         full: list[Any] = []
         for k in key:
-            full.extend([slice(None)] * (self.ndim - consumed) if k is Ellipsis else [k])
+            full.extend([slice(None)] * self.ellipsis_length(consumed) if k is Ellipsis else [k])
         origin = self._origin.copy()
         spacing, columns, new_axes = [], [], []
         axis = 0
@@ -223,6 +224,13 @@ class DuckImage(NDArrayOperatorsMixin):  # noqa: PLR0904 (one small method per r
 
     def wrapped(self, index: int, length: int) -> int:
         return index + length if index < 0 else index
+
+    def consumed(self, key: tuple[Any, ...]) -> int:
+        """How many array axes the key's entries index (newaxis and ... index none)."""
+        return sum(1 for k in key if k is not None and k is not Ellipsis)
+
+    def ellipsis_length(self, consumed: int) -> int:
+        return self.ndim - consumed
 
     def normalised(self, key: slice, length: int) -> tuple[int, int, int]:
         return key.indices(length)
@@ -319,7 +327,7 @@ class DuckImage(NDArrayOperatorsMixin):  # noqa: PLR0904 (one small method per r
                 continue
             problem = first.mismatch(other) if any(other is f for f in full) else first.in_grid(other, result_shape)
             if problem:
-                raise GeometryMismatchError(f"operands are not in the same space: {problem}")
+                raise self.mismatch_error(f"operands are not in the same space: {problem}")
         return first
 
     def no_full_operand(self, spatial: list[Any]) -> DuckImage | None:
@@ -362,7 +370,7 @@ class DuckImage(NDArrayOperatorsMixin):  # noqa: PLR0904 (one small method per r
 
     def call(self, ufunc: np.ufunc, inputs: Any, plain_inputs: list[Any], outs: tuple[Any, ...], where: Any,
              kwargs: dict[str, Any]) -> Any:
-        operands = [x for x in inputs if is_spatial(x)] + self.extra_operands(outs, where)
+        operands = [x for x in inputs if self.is_operand(x)] + self.extra_operands(outs, where)
         shape = np.broadcast_shapes(*[np.shape(x) for x in plain_inputs])
         grid = self.combined(operands, shape)
         result = ufunc(*plain_inputs, **kwargs)
@@ -372,6 +380,10 @@ class DuckImage(NDArrayOperatorsMixin):  # noqa: PLR0904 (one small method per r
             return result
         wrap = (lambda r: grid.like(r) if isinstance(r, np.ndarray) and r.ndim == grid.ndim else r)
         return tuple(wrap(r) for r in result) if ufunc.nout > 1 else self.ufunc_result(grid, wrap(result))
+
+    def is_operand(self, value: Any) -> bool:
+        """SA-15.3: any implementation's spatial array is an operand."""
+        return is_spatial(value)
 
     def extra_operands(self, outs: tuple[Any, ...], where: Any) -> list[Any]:
         extra = [o for o in outs if is_spatial(o)]

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from .duck import DuckImage, plain
+from .duck import BareDuckImage, DuckImage, plain
 
 # -- chapter 1: attributes and validation -----------------------------------------------------------------------
 
@@ -180,9 +180,29 @@ class IndexingCopies(DuckImage):  # copies on every basic index
         return result.like(result._data.copy()) if isinstance(result, DuckImage) else result
 
 
+class AdvancedGivesMaskedArray(DuckImage):  # returns np.ma arrays for advanced indexing "to keep masks possible"
+    def advanced_result(self, values: np.ndarray) -> Any:
+        return np.ma.asarray(values)
+
+
+class ByteswapWithoutGeometry(DuckImage):  # builds the byteswapped array without its geometry
+    def byteswap(self) -> Any:
+        return _half_made(self)
+
+
+class ShapeSetterReshapes(DuckImage):  # a shape setter that reshapes the values and keeps the geometry
+    shape = property(DuckImage.shape.fget, lambda self, value: setattr(self, "_data", self._data.reshape(value)))
+
+
 class AssignmentUnchecked(DuckImage):  # a[key] = b writes b's values whatever its grid
     def check_assignment(self, target: DuckImage, value: DuckImage) -> None:
         return None
+
+
+def _half_made(image: DuckImage) -> Any:
+    result = object.__new__(type(image))
+    result._data = image._data.byteswap()
+    return result
 
 
 # -- chapters 7 and 10: ufuncs and tolerance ----------------------------------------------------------------------
@@ -220,6 +240,29 @@ class BroadcastOperandUnchecked(DuckImage):  # any operand numpy can broadcast i
 class WhereNotAnOperand(DuckImage):  # the where= mask is not compared
     def extra_operands(self, outs: tuple[Any, ...], where: Any) -> list[DuckImage]:
         return [o for o in outs if isinstance(o, DuckImage)]
+
+
+class ForeignArraysArePlain(DuckImage):  # recognises only its own class as spatial
+    def is_operand(self, value: Any) -> bool:
+        return isinstance(value, DuckImage)
+
+
+class MismatchNotValueError(DuckImage):  # its own exception class, derived from Exception
+    mismatch_error = type("GeometryMismatchError", (Exception,), {})
+
+
+class FullVersionString(DuckImage):  # declares the package version format instead of "MAJOR.MINOR"
+    __spatial_protocol__ = "1.2.0"
+
+
+class NewaxisConsumesAnAxis(DuckImage):  # counts None among the indexed axes, so `...` expands one axis short
+    def consumed(self, key: tuple[Any, ...]) -> int:
+        return sum(1 for k in key if k is not Ellipsis)
+
+
+class EllipsisOverSpatialAxesOnly(DuckImage):  # expands `...` to the spatial axes, not all axes
+    def ellipsis_length(self, consumed: int) -> int:
+        return self._spacing.size - consumed
 
 
 class OutNotAnOperand(DuckImage):  # out= is written whatever its grid
@@ -371,6 +414,33 @@ class ArgmaxPlain(DuckImage):  # index reductions return plain arrays
     __array_function__ = _intercept(np.argmax, lambda self, args, kw: np.argmax(*plain(args), **kw))
 
 
+# -- fallbacks of SA-15.6 (an implementation that offers none of the features) -------------------------------
+
+
+class BareAcceptsComponentAxes(BareDuckImage):  # makes arrays with ndim > N though it has no component support
+    def enough_axes(self, s: np.ndarray, o: np.ndarray) -> bool:
+        return s.size <= self._data.ndim and s.size <= o.size
+
+
+class BareWritesInPlace(BareDuckImage):  # an "immutable" type whose out= and a[k] = v still write
+    def writable(self) -> None:
+        return None
+
+
+class BareHasMapping(BareDuckImage):  # exposes index_to_physical without claiming mapping
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self, "_" + name) if name in ("index_to_physical", "physical_to_index") else super().__getattr__(name)
+
+
+#: Bugs that cannot show without the components feature: the fallback makes every result with a newaxis or a
+#: stacked axis plain, and images without component axes have no component index to get wrong.
+COMPONENTS_ONLY: set[type[DuckImage]] = set()
+
+#: Variants of an implementation offering no feature: caught only when the feature is not claimed.
+FALLBACKS: dict[type[DuckImage], str] = {
+    BareAcceptsComponentAxes: "SA-15.6", BareWritesInPlace: "SA-15.6", BareHasMapping: "SA-15.6",
+}
+
 #: Each variant and the clause it breaks.
 VARIANTS: dict[type[DuckImage], str] = {
     OriginFloat32: "SA-1.1", SpacingColumn: "SA-1.2", OriginCutToN: "SA-1.3", DirectionTransposed: "SA-1.4",
@@ -386,7 +456,7 @@ VARIANTS: dict[type[DuckImage], str] = {
     ScalarIndexKeepsGeometry: "SA-4.3", IndexingCopies: "SA-5.6", AssignmentUnchecked: "SA-5.7",
     FloatResultsAsFloat32: "SA-7.1", ComparisonsArePlain: "SA-7.3", IgnoresDirection: "SA-7.2",
     ToleranceScaledBySpacing0: "SA-10.1", LooseTolerance: "SA-10.1", BroadcastOperandUnchecked: "SA-7.2",
-    WhereNotAnOperand: "SA-7.2", OutNotAnOperand: "SA-7.2", VagueMismatchMessage: "SA-10.3",
+    WhereNotAnOperand: "SA-7.2", OutNotAnOperand: "SA-7.5", VagueMismatchMessage: "SA-10.3",
     StretchedAxisKeepsGeometry: "SA-7.4", OutReturnsCopy: "SA-7.5", AccumulateReturnsPlain: "SA-7.6",
     ReductionAtFirstElement: "SA-8.1", KeepdimsKeepsSpacing: "SA-8.2", FullReductionKeepsGeometry: "SA-8.4",
     EmptyAxisReductionHasCentre: "SA-8.5", ReductionOutUnchecked: "SA-8.7", ComponentReductionPlain: "SA-8.3",
@@ -395,4 +465,9 @@ VARIANTS: dict[type[DuckImage], str] = {
     CumsumFlattenedKeeps: "SA-13.3", SortKeepsGeometry: "SA-13.4", PadWrongWay: "SA-13.5", DiffNotShifted: "SA-13.5",
     DiffIgnoresPrepend: "SA-13.5", ConcatenateUnchecked: "SA-13.6", StackKeepsGeometryInFront: "SA-13.6",
     LinalgPlain: "SA-13.7", FftKeepsGeometry: "SA-13.8", SaveAllowed: "SA-13.9", ArgmaxPlain: "SA-8.6",
+    ForeignArraysArePlain: "SA-15.3", MismatchNotValueError: "SA-15.4", FullVersionString: "SA-15.1",
+    NewaxisConsumesAnAxis: "SA-5.1", EllipsisOverSpatialAxesOnly: "SA-5.4", AdvancedGivesMaskedArray: "SA-11.1",
+    ByteswapWithoutGeometry: "SA-11.4", ShapeSetterReshapes: "SA-9.6",
 }
+COMPONENTS_ONLY.update({LeadingNewaxisKeepsGeometry, NewaxisIsAdvanced, BoolScalarIsInteger, StackKeepsGeometryInFront,
+                        LinalgPlain, EllipsisOverSpatialAxesOnly, NewaxisConsumesAnAxis})

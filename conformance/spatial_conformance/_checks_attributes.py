@@ -10,7 +10,7 @@ import numpy as np
 
 from ._context import Context, Image
 from ._oracle import describe, geometry_of, position
-from ._registry import register
+from ._registry import NotApplicable, register
 
 __all__: list[str] = []
 
@@ -165,11 +165,13 @@ def _setters(ctx: Context) -> None:
     new = {"origin": g.origin + 1.5, "spacing": g.spacing * 2.0, "direction": g.direction[:, ::-1].copy()}
     bad = {"origin": np.array([np.nan, 0.0]), "spacing": np.array([1.0, -2.0]),
            "direction": np.array([[1.0, 0.5], [0.0, 1.0]])}
+    assignable = 0
     for name in _FIELDS:
         view = a[1:]
         view_before = geometry_of(view)
         if not _settable(a, name, new[name]):
             continue
+        assignable += 1
         got = np.asarray(getattr(a, name), dtype=np.float64)
         if got.shape != new[name].shape or not np.allclose(got, new[name]):
             raise ctx.fail("SA-1.10", f"after a.{name} = {new[name].tolist()}, a.{name} must be that; got {got.tolist()}",
@@ -191,6 +193,8 @@ def _setters(ctx: Context) -> None:
             raise ctx.fail("SA-1.10", "a refused assignment must leave the geometry unchanged", image.setup,
                            f"a.{name} = {bad[name].tolist()}")
         setattr(a, name, getattr(g, name))
+    if not assignable:
+        raise NotApplicable("origin, spacing and direction cannot be assigned")
 
 
 @register("SA-12.1", "own-geometry")
@@ -287,7 +291,7 @@ def _meta(ctx: Context) -> None:
     a = image.array
     meta = getattr(a, "meta", None)
     if not isinstance(meta, dict):
-        return  # the implementation offers no free-form metadata: the clause does not apply
+        raise NotApplicable("the implementation offers no `meta` dict")
     a.meta["modality"] = "CT"
     view = a[1:]
     if getattr(view, "meta", {}).get("modality") != "CT":

@@ -11,7 +11,7 @@ import numpy as np
 from ._context import Context
 from ._foreign import ForeignImage
 from ._oracle import Geom
-from ._registry import LEVELS, register
+from ._registry import LEVELS, NotApplicable, register
 
 __all__: list[str] = []
 
@@ -43,7 +43,7 @@ def _foreign(ctx: Context, geom: Geom, shape: tuple[int, ...]) -> tuple[ForeignI
 def _other_implementations(ctx: Context) -> None:
     """Another implementation's spatial array is checked as an operand (or the operation refused), never taken as plain values."""
     if LEVELS.index(ctx.level) < LEVELS.index("ufuncs"):
-        return  # below level ufuncs nothing combines operands
+        raise NotApplicable("below level ufuncs nothing combines operands")
     image = ctx.make((4, 5), 2)
     g = image.geom
     a = image.array
@@ -77,7 +77,7 @@ def _other_implementations(ctx: Context) -> None:
 def _error_classes(ctx: Context) -> None:
     """The mismatch error is a ValueError (caught across implementations with `except ValueError`)."""
     if LEVELS.index(ctx.level) < LEVELS.index("ufuncs"):
-        return
+        raise NotApplicable("the mismatch error belongs to level ufuncs")
     image = ctx.make((4, 5), 2)
     g = image.geom
     b = ctx.make_with(image.shape, Geom(g.origin + g.direction[:, 1] * g.spacing[1], g.spacing, g.direction), name="b")
@@ -88,7 +88,7 @@ def _error_classes(ctx: Context) -> None:
 def _class_names(ctx: Context) -> None:
     """The mismatch error's class is named GeometryMismatchError (a SHOULD: advisory)."""
     if LEVELS.index(ctx.level) < LEVELS.index("ufuncs"):
-        return
+        raise NotApplicable("the mismatch error belongs to level ufuncs")
     image = ctx.make((4, 5), 2)
     g = image.geom
     b = ctx.make_with(image.shape, Geom(g.origin + g.direction[:, 1] * g.spacing[1], g.spacing, g.direction), name="b")

@@ -153,12 +153,13 @@ class Context:
         if is_spatial(result):
             raise self.fail(clause, f"{expression} must be a plain array (geometry undefined); got "
                             f"{type(result).__name__} with {describe(geometry_of(result))}", _setups(image), expression)
-        if getattr(type(result), "__spatial_protocol__", None) is not None:
-            raise self.fail(clause, f"{expression} must be a plain array; its type declares __spatial_protocol__",
-                            _setups(image), expression)
-        if not self.lazy and not isinstance(result, (np.ndarray, np.generic, int, float, complex, bool)):
-            raise self.fail(clause, f"{expression} must be a plain numpy array or scalar; got {type(result).__name__}",
-                            _setups(image), expression)
+        if self.lazy:
+            if getattr(type(result), "__spatial_protocol__", None) is not None:
+                raise self.fail(clause, f"{expression} must be the backend's plain array (SA-11.3); its type declares "
+                                "__spatial_protocol__", _setups(image), expression)
+        elif not (type(result) is np.ndarray or isinstance(result, (np.generic, int, float, complex, bool))):
+            raise self.fail(clause, f"{expression} must be a plain numpy array or scalar (SA-11.1); got "
+                            f"{type(result).__name__}", _setups(image), expression)
 
     def expect_traced(self, clause: str, image: Image, expression: str, result: Any) -> None:
         """SA-5.1: every element (traced by its unique value) sits where its source element sat."""

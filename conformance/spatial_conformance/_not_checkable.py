@@ -17,3 +17,8 @@ not_checkable("SA-10.2", "the way to change the tolerance is an implementation's
 not_checkable("SA-13.10", "the classification is an implementation's internal table; the protocol offers no way to "
               "read it (the family behaviour is checked by SA-13.1 to SA-13.9)")
 not_checkable("SA-13.11", "needs a function the supported numpy does not have yet: there is none to call")
+not_checkable("SA-15.2", "how versions evolve and how a caller compares them: a rule for the spec and its readers, "
+              "not a behaviour of an array (the declared version itself is checked by SA-15.1)")
+not_checkable("SA-15.5", "defines the levels; the checker implements them (each check runs at its clause's level)")
+not_checkable("SA-15.7", "says how a checker reports SHOULD clauses; this checker reports them as advisory")
+not_checkable("SA-15.8", "the claim is stated in documentation, which no program can read")

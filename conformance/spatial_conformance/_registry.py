@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CHECKS", "FEATURES", "LEVELS", "LEVEL_OF", "NOT_CHECKABLE", "level_of", "Check", "ConformanceFailure", "not_checkable", "register"]
+__all__ = ["CHECKS", "FEATURES", "LEVELS", "LEVEL_OF", "NOT_CHECKABLE", "level_of", "Check", "ConformanceFailure", "NotApplicable", "not_checkable", "register"]
 
 #: Levels are cumulative (SA-15.5): claiming "ufuncs" claims "attributes" and "indexing" too.
 LEVELS = ("attributes", "indexing", "ufuncs", "functions")
@@ -15,7 +15,7 @@ LEVELS = ("attributes", "indexing", "ufuncs", "functions")
 LEVEL_OF: dict[str, str] = {
     **{f"SA-{c}": "attributes" for c in (1, 2, 3)}, "SA-11.2": "attributes", "SA-11.3": "attributes",
     "SA-15": "attributes",
-    **{f"SA-{c}": "indexing" for c in (4, 5, 6, 12)}, "SA-11.1": "indexing",
+    **{f"SA-{c}": "indexing" for c in (4, 5, 6, 12)}, "SA-11.1": "indexing", "SA-11.4": "indexing",
     **{f"SA-{c}": "ufuncs" for c in (7, 10)},
     **{f"SA-{c}": "functions" for c in (8, 9, 13)},
 }
@@ -36,6 +36,10 @@ NOT_CHECKABLE: dict[str, str] = {}
 
 class ConformanceFailure(AssertionError):
     """A check saw behaviour the spec forbids. The message starts with the clause id."""
+
+
+class NotApplicable(Exception):  # noqa: N818 (a verdict, not an error)
+    """The clause does not apply to this implementation (e.g. it offers no setter); reported as not claimed."""
 
 
 @dataclass(frozen=True)

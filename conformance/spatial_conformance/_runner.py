@@ -10,9 +10,9 @@ from typing import Any
 
 import numpy as np
 
-from . import _checks_attributes, _checks_indexing, _checks_ufuncs, _checks_functions, _checks_conformance, _not_checkable  # noqa: F401, I001 (registration order: attributes, indexing, ufuncs, functions)
+from . import _checks_attributes, _checks_indexing, _checks_ufuncs, _checks_functions, _checks_results, _checks_conformance, _not_checkable  # noqa: F401, I001 (registration order: attributes, indexing, ufuncs, functions)
 from ._context import Context, Factory
-from ._registry import CHECKS, FEATURES, LEVELS, Check, ConformanceFailure
+from ._registry import CHECKS, FEATURES, LEVELS, Check, ConformanceFailure, NotApplicable
 from ._report import CheckResult, Report
 
 __all__ = ["DEFAULT_MAX_EXAMPLES", "check", "declared_versions", "plan", "run_one", "selected"]
@@ -77,6 +77,8 @@ def run_one(item: Check, context: Context, not_claimed: str | None = None, xfail
     try:
         with np.errstate(all="ignore"):
             item.run(context)
+    except NotApplicable as reason:
+        return result("not claimed", f"does not apply: {reason}", time.perf_counter() - start)
     except ConformanceFailure as failure:
         message = str(failure)
         status = "xfail" if xfail else "advisory" if item.advisory else "failed"
