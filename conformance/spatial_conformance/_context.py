@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import seed as hypothesis_seed
 from hypothesis import strategies as st
 
@@ -187,7 +187,8 @@ class Context:
         """Run ``body`` over ``strategy``; the failure reported is that of hypothesis' shrunk example."""
 
         @settings(max_examples=self.max_examples, derandomize=self.seed is None, database=None, deadline=None,
-                  suppress_health_check=list(HealthCheck), print_blob=False)
+                  suppress_health_check=list(HealthCheck), print_blob=False, report_multiple_bugs=False,
+                  phases=(Phase.explicit, Phase.reuse, Phase.generate, Phase.shrink))  # no "explain": slow, unused
         @given(strategy)
         def run(example: Any) -> None:
             body(example)

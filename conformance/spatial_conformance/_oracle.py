@@ -65,17 +65,24 @@ def positions_kept(original: Geom, original_shape: tuple[int, ...], derived: Any
                    scale: float) -> str | None:
     """SA-5.1: None when every element of ``derived`` sits where its source element sat, else a description."""
     o, s, d = original
-    n_original = len(s)
     ro, rs, rd = geometry_of(derived)
-    n_derived = len(rs)
-    for index in np.ndindex(*values.shape):
-        source = source_index(values[index], original_shape)
-        got = position(ro, rs, rd, index[:n_derived])
-        want = position(o, s, d, source[:n_original])
-        if got.shape != want.shape or not np.allclose(got, want, rtol=0, atol=1e-9 * scale):
-            return (f"element {index} (value {values[index]!r}, from element {source}) is at {_fmt(got)} "
-                    f"but its source was at {_fmt(want)}")
-    return None
+    if values.size == 0:
+        return None
+    flat = np.asarray(values.real if np.iscomplexobj(values) else values).astype(np.int64).reshape(-1)
+    source = np.stack(np.unravel_index(flat, original_shape), axis=-1)[:, : len(s)].astype(np.float64)
+    index = np.stack(np.unravel_index(np.arange(values.size), values.shape), axis=-1)[:, : len(rs)].astype(np.float64)
+    if ro.shape != o.shape:
+        return f"the result has P={ro.size} physical coordinates, its source P={o.size}"
+    got = ro + (index * rs) @ rd.T
+    want = o + (source * s) @ d.T
+    bad = np.flatnonzero(~np.all(np.abs(got - want) <= 1e-9 * scale, axis=1))
+    if bad.size == 0:
+        return None
+    k = int(bad[0])
+    at = tuple(int(i) for i in np.unravel_index(k, values.shape))
+    src = tuple(int(i) for i in np.unravel_index(int(flat[k]), original_shape))
+    return (f"element {at} (value {values[at]!r}, from element {src}) is at {_fmt(got[k])} "
+            f"but its source was at {_fmt(want[k])}")
 
 
 # -- the geometry each operation gives (SPEC chapters 5, 8, 9, 13) ------------------------------------------
