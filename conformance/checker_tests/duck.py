@@ -265,72 +265,91 @@ class DuckImage(NDArrayOperatorsMixin):  # noqa: PLR0904 (one small method per r
     # -- operands: one space, or in the full operand's grid (chapter 7, chapter 10) ------------------------------
     def mismatch(self, other: Any) -> str | None:
         """SA-10.1: the part in which ``other`` is not in this array's space (shapes aside), or None."""
-        tol = self.tolerance
         o, sp, d = geometry(other)
         if sp.size != self._spacing.size:
             return f"spatial_ndim differs: {self._spacing.size} vs {sp.size}"
         if o.size != self._origin.size:
             return f"physical_ndim differs: {self._origin.size} vs {o.size}"
-        s = np.minimum(self._spacing, sp)
-        if not np.all(np.abs(sp - self._spacing) <= tol * s):
-            return f"spacing differs: {self._spacing} vs {sp}"
-        if not self.directions_match(d):
-            return f"direction differs: {self._direction.tolist()} vs {d.tolist()}"
+        return self.axes_mismatch(o, sp, d, list(range(sp.size)), list(range(sp.size)))
+
+    def axes_mismatch(self, o: np.ndarray, sp: np.ndarray, d: np.ndarray, mine: list[int], theirs: list[int],
+                      free: list[int] | None = None) -> str | None:
+        """SA-10.1 on the axes ``mine`` of this grid against axes ``theirs`` of (o, sp, d); ``free`` axes are not compared."""
+        tol, rel = self.tolerance, self.storage
+        free = free or []
+        s = np.minimum(self._spacing[mine], sp[theirs])
+        lengths = np.maximum(np.array(self.shape[: self._spacing.size])[mine] - 1, 1)
+        if np.any(lengths * np.abs(sp[theirs] - self._spacing[mine]) > tol * s + rel * lengths * s):
+            return f"spacing differs: {self._spacing[mine]} vs {sp[theirs]}"
+        if not self.directions_match(d[:, theirs], mine, lengths, s):
+            return f"direction differs: {self._direction[:, mine].tolist()} vs {d[:, theirs].tolist()}"
         delta = o - self._origin
+        if free:  # broadcast axes: the operand may lie anywhere along them
+            basis = self._direction[:, free]
+            delta = delta - basis @ (basis.T @ delta)
+        smallest = self._spacing.copy()
+        smallest[mine] = s
+        allowance = self.origin_tolerance(smallest) + rel * (np.abs(self._direction) * np.abs(self._origin)[:, None]).sum(axis=0)
         along = self._direction.T @ delta
         outside = delta - self._direction @ along
-        if not (np.all(np.abs(along) <= self.origin_tolerance(s)) and np.all(np.abs(outside) <= tol * s.min())):
+        if np.any(np.abs(along[mine]) > allowance[mine]) or np.linalg.norm(outside) > allowance.min():
             return f"origin differs: {self._origin} vs {o}"
         return None
+
+    storage = 2.0**-22
 
     def origin_tolerance(self, s: np.ndarray) -> np.ndarray:
         return self.tolerance * s
 
-    def directions_match(self, direction: np.ndarray) -> bool:
-        return bool(np.all(np.abs(direction - self._direction) <= self.tolerance))
+    def directions_match(self, direction: np.ndarray, mine: list[int], lengths: np.ndarray, s: np.ndarray) -> bool:
+        """Element-wise within dir_tol, and the far end of each axis moves less than the coordinate allowance."""
+        difference = direction - self._direction[:, mine]
+        far_end = lengths * s * np.linalg.norm(difference, axis=0)
+        return bool(np.all(np.abs(difference) <= self.tolerance)
+                    and np.all(far_end <= self.tolerance * s + self.storage * lengths * s))
 
     def in_grid(self, part: Any, result_shape: tuple[int, ...]) -> str | None:
-        """SPEC 1.2 broadcasting: ``part`` (broadcast along some spatial axes) lies in this full operand's grid."""
+        """SA-7.7: ``part`` (broadcast along some spatial axes) lies in this full operand's grid."""
         po, ps, pd = geometry(part)
         shape = np.shape(part)
         offset = len(result_shape) - len(shape)
         n = self._spacing.size
         axes = [offset + j for j in range(ps.size)]
-        if offset < 0 or any(a >= n for a in axes) or po.size != self._origin.size:
-            return "the broadcast operand's spatial axes are not the full operand's"
-        broadcast = [i for i in range(n) if i not in axes or shape[i - offset] != result_shape[i]]
-        for j, i in enumerate(axes):
-            if i in broadcast:
-                continue
-            if abs(ps[j] - self._spacing[i]) > self.tolerance * min(ps[j], self._spacing[i]):
-                return f"spacing differs on axis {i}: {self._spacing[i]} vs {ps[j]}"
-            if np.any(np.abs(pd[:, j] - self._direction[:, i]) > self.tolerance):
-                return f"direction differs on axis {i}"
-        delta = po - self._origin
-        kept = [i for i in range(n) if i not in broadcast]
-        along = self._direction[:, kept].T @ delta
-        free = self._direction[:, broadcast]
-        outside = delta - self._direction[:, kept] @ along - free @ (free.T @ delta)
-        if np.any(np.abs(along) > self.tolerance * self._spacing[kept]) or np.any(np.abs(outside) > self.tolerance * self._spacing.min()):
-            return f"origin differs: {po} is not in the grid of {self._origin} along the broadcast axes"
-        return None
+        if offset < 0 or ps.size + offset != n or po.size != self._origin.size:
+            return "the broadcast operand's spatial axes do not line up with the full operand's"
+        broadcast = [i for i in range(n) if i < offset or shape[i - offset] != result_shape[i]]
+        mine = [i for i in axes if i not in broadcast]
+        return self.axes_mismatch(po, ps, pd, mine, [i - offset for i in mine], broadcast)
 
-    def combined(self, spatial: list[Any], result_shape: tuple[int, ...]) -> DuckImage | None:
-        """The operand whose grid the result takes, as a DuckImage (None: plain); ValueError when operands disagree."""
+    def combined(self, spatial: list[Any], result_shape: tuple[int, ...], masks: list[Any] | None = None) -> DuckImage | None:
+        """SA-7.2 to SA-7.8: the grid the result takes (None: plain); GeometryMismatchError when operands disagree.
+
+        ``spatial`` are the inputs and out= arrays; ``masks`` (where=) are checked but never give the grid.
+        """
+        everything = list(spatial) + list(masks or [])
         full = [x for x in spatial if np.ndim(x) == len(result_shape)
                 and np.shape(x)[: np.size(x.spacing)] == result_shape[: np.size(x.spacing)]]
         if not full:
-            return self.no_full_operand(spatial)
+            return self.no_full_operand(everything)
         first = full[0] if isinstance(full[0], DuckImage) else self.new(np.asarray(full[0]), *geometry(full[0]))
-        for other in spatial:
+        for other in everything:
             if other is full[0]:
                 continue
-            problem = first.mismatch(other) if any(other is f for f in full) else first.in_grid(other, result_shape)
+            same = np.ndim(other) == len(result_shape) and np.shape(other)[: np.size(other.spacing)] == result_shape[: np.size(other.spacing)]
+            problem = first.mismatch(other) if same else first.in_grid(other, result_shape)
             if problem:
                 raise self.mismatch_error(f"operands are not in the same space: {problem}")
         return first
 
     def no_full_operand(self, spatial: list[Any]) -> DuckImage | None:
+        """SA-7.4, SA-7.8: same-shape operands are compared and give a plain result; different shapes are refused."""
+        if len({np.shape(x) for x in spatial}) > 1:
+            raise self.mismatch_error("no operand spans the result's grid; np.asarray(one operand) gives a plain result")
+        first = next((x for x in spatial if isinstance(x, DuckImage)), None)
+        for other in spatial:
+            problem = None if first is None or other is first else first.mismatch(other)
+            if problem:
+                raise self.mismatch_error(f"operands are not in the same space: {problem}")
         return None
 
     # -- ufuncs (chapter 7) --------------------------------------------------------------------------------------
@@ -343,6 +362,8 @@ class DuckImage(NDArrayOperatorsMixin):  # noqa: PLR0904 (one small method per r
         plain_inputs = [np.asarray(x) if is_spatial(x) else x for x in inputs]
         if is_spatial(where):
             kwargs["where"] = np.asarray(where)
+        if "where" in kwargs and not outs:
+            kwargs["out"] = None  # the caller said out=None (numpy warns otherwise)
         if outs:
             kwargs["out"] = tuple(np.asarray(o) if is_spatial(o) else o for o in outs)
         if method == "__call__":
@@ -370,9 +391,9 @@ class DuckImage(NDArrayOperatorsMixin):  # noqa: PLR0904 (one small method per r
 
     def call(self, ufunc: np.ufunc, inputs: Any, plain_inputs: list[Any], outs: tuple[Any, ...], where: Any,
              kwargs: dict[str, Any]) -> Any:
-        operands = [x for x in inputs if self.is_operand(x)] + self.extra_operands(outs, where)
+        operands = [x for x in inputs if self.is_operand(x)] + self.extra_operands(outs, None)
         shape = np.broadcast_shapes(*[np.shape(x) for x in plain_inputs])
-        grid = self.combined(operands, shape)
+        grid = self.combined(operands, shape, self.extra_operands((), where))
         result = ufunc(*plain_inputs, **kwargs)
         if outs:
             return outs[0] if ufunc.nout == 1 else outs
@@ -582,7 +603,11 @@ def _elementwise(func: Any) -> Any:
 
 
 def _reduction(func: Any) -> Any:
-    def run(a: DuckImage, axis: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:
+    def run(a: Any, axis: Any = None, out: Any = None, keepdims: bool = False, **kwargs: Any) -> Any:
+        if not isinstance(a, DuckImage):  # a plain input into a spatial out: plain values, out keeps its grid
+            out.writable()
+            np.copyto(out._data, func(np.asarray(a), axis=axis, keepdims=keepdims, **kwargs))
+            return out
         return a.reduce(func, axis, keepdims, out, kwargs)
     return run
 
@@ -644,6 +669,21 @@ def _plain(func: Any) -> Any:
     return lambda *args, **kwargs: func(*plain(args), **plain(kwargs))
 
 
+def _into(out: Any, result: Any) -> Any:
+    """SA-13.6: a result written into out=, checked against a spatial out first."""
+    if out is None:
+        return result
+    if isinstance(out, DuckImage):
+        out.writable()
+        if not isinstance(result, DuckImage):
+            raise GeometryMismatchError("the result is plain: it only fits a plain out=")
+        problem = result.mismatch(out) or (None if out.shape == result.shape else "shape differs")
+        if problem:
+            raise GeometryMismatchError(f"out= is not on the result's grid: {problem}")
+    np.copyto(out._data if isinstance(out, DuckImage) else out, np.asarray(result))
+    return out
+
+
 def _tile(a: DuckImage, reps: Any) -> Any:
     values = np.tile(a._data, reps)
     return a.like(values) if values.ndim == a.ndim else values
@@ -662,8 +702,10 @@ def _stack(arrays: Any, axis: int = 0, **kwargs: Any) -> Any:
     if len(spatial) != len(arrays):
         return values
     first = next(x for x in spatial if isinstance(x, DuckImage))
+    if axis % values.ndim < first._spacing.size:
+        return values  # a batch of images: plain, pieces not compared
     first.combined(spatial, first.shape)
-    return first.like(values) if axis % values.ndim >= first._spacing.size else values
+    return first.like(values)
 
 
 def _flip(a: DuckImage, axis: Any = None) -> Any:
@@ -716,8 +758,9 @@ FUNCTIONS: dict[Any, Any] = {
     np.real: lambda a: a.real, np.imag: lambda a: a.imag,
     np.pad: lambda a, pad_width, *args, **kwargs: a.padded(pad_width, *args, **kwargs),
     np.diff: lambda a, n=1, axis=-1, prepend=np._NoValue, append=np._NoValue: a.differenced(n, axis, prepend, append),
-    np.concatenate: lambda arrays, axis=0, **kwargs: arrays[0].concatenate(arrays, axis) if isinstance(arrays[0], DuckImage)
-    else np.concatenate(plain(arrays), axis, **kwargs),
+    np.concatenate: lambda arrays, axis=0, out=None, **kwargs: _into(out, arrays[0].concatenate(arrays, axis)
+                                                                    if isinstance(arrays[0], DuckImage)
+                                                                    else np.concatenate(plain(arrays), axis, **kwargs)),
     np.stack: _stack, np.tile: _tile, np.repeat: _repeat, np.expand_dims: _expand_dims, np.flip: _flip,
     np.fliplr: lambda a: _flip(a, 1), np.flipud: lambda a: _flip(a, 0), np.rot90: _rot90, np.atleast_3d: _atleast_3d,
     np.split: _split(np.split), np.array_split: _split(np.array_split),

@@ -17,6 +17,7 @@ import numpy as np
 __all__ = ["LazyImage", "make_lazy", "to_numpy"]
 
 TOLERANCE = 1e-6
+STORAGE = 2.0**-22  # SA-10.2's allowance for float32-stored coordinates
 
 
 class MismatchError(ValueError):
@@ -55,22 +56,36 @@ class Grid(NamedTuple):
     def at(self, index: list[float]) -> np.ndarray:
         return self.origin + self.direction @ (self.spacing * np.asarray(index, dtype=np.float64))
 
-    def differs(self, other: Grid) -> str | None:
-        """The part in which ``other`` is another space (SA-10.1), or None."""
-        if other.spacing.shape != self.spacing.shape:
-            return f"spatial_ndim: {self.spacing.size} != {other.spacing.size}"
+    def differs(self, other: Grid, shape: tuple[int, ...], free: frozenset[int] = frozenset(),
+                pairs: list[tuple[int, int]] | None = None) -> str | None:
+        """The part in which ``other`` is another space (SA-10.1), or None.
+
+        ``pairs`` lines up (my axis, its axis); ``free`` are my axes it is broadcast along (SA-7.7).
+        """
+        if pairs is None:
+            if other.spacing.shape != self.spacing.shape:
+                return f"spatial_ndim: {self.spacing.size} != {other.spacing.size}"
+            pairs = [(i, i) for i in range(self.spacing.size)]
         if other.origin.shape != self.origin.shape:
             return f"physical_ndim: {self.origin.size} != {other.origin.size}"
-        smallest = np.minimum(self.spacing, other.spacing)
-        if np.any(np.abs(self.spacing - other.spacing) > TOLERANCE * smallest):
-            return f"spacing: {self.spacing.tolist()} != {other.spacing.tolist()} (tolerance {TOLERANCE})"
-        if np.any(np.abs(self.direction - other.direction) > TOLERANCE):
-            return f"direction: {self.direction.tolist()} != {other.direction.tolist()} (tolerance {TOLERANCE})"
+        for mine, theirs in pairs:
+            far = max(shape[mine] - 1, 1)
+            small = min(self.spacing[mine], other.spacing[theirs])
+            allowed = TOLERANCE * small + STORAGE * far * small
+            if far * abs(self.spacing[mine] - other.spacing[theirs]) > allowed:
+                return f"spacing on axis {mine}: {self.spacing[mine]} != {other.spacing[theirs]}"
+            turn = self.direction[:, mine] - other.direction[:, theirs]
+            if np.max(np.abs(turn)) > TOLERANCE or far * small * np.linalg.norm(turn) > allowed:
+                return f"direction on axis {mine}: {self.direction[:, mine].tolist()} != {other.direction[:, theirs].tolist()}"
         shift = other.origin - self.origin
-        along = self.direction.T @ shift
-        off_plane = shift - self.direction @ along
-        if np.any(np.abs(along) > TOLERANCE * smallest) or np.any(np.abs(off_plane) > TOLERANCE * smallest.min()):
-            return f"origin: {self.origin.tolist()} != {other.origin.tolist()} (tolerance {TOLERANCE})"
+        for axis in free:
+            shift = shift - self.direction[:, axis] * (self.direction[:, axis] @ shift)
+        budget = np.array([TOLERANCE * min(self.spacing[m], other.spacing[t]) for m, t in pairs] or [TOLERANCE * self.spacing.min()])
+        budget = budget + STORAGE * np.array([np.abs(self.direction[:, m]) @ np.abs(self.origin) for m, _ in pairs] or [0.0])
+        along = np.array([self.direction[:, m] @ shift for m, _ in pairs] or [0.0])
+        off_plane = shift - self.direction @ (self.direction.T @ shift)
+        if np.any(np.abs(along) > budget) or np.linalg.norm(off_plane) > budget.min():
+            return f"origin: {self.origin.tolist()} != {other.origin.tolist()} (tolerance {TOLERANCE}, storage {STORAGE})"
         return None
 
 
@@ -178,15 +193,15 @@ class LazyImage(np.lib.mixins.NDArrayOperatorsMixin):
             raise TypeError("LazyImage is immutable: out= into it and ufunc.at are not supported (no 'out' feature)")
         out = kwargs.pop("out", None)
         where = kwargs.pop("where", True)
-        spatial = [x for x in inputs if _is_spatial(x)] + ([where] if _is_spatial(where) else [])
+        spatial = [x for x in inputs if _is_spatial(x)]
         plain_inputs = [_values(x) for x in inputs]
         if method == "__call__":
             shape = np.broadcast_shapes(*[np.shape(x) for x in inputs])
-            grid = _common(spatial, shape)
+            grid = _common(spatial, [where] if _is_spatial(where) else [], shape)
             if out is not None:  # plain out= arrays only (SA-15.6): computed into them, as numpy does
                 return ufunc(*[np.asarray(x) for x in inputs], out=out, where=np.asarray(where), **kwargs)
             if where is not True:  # numpy leaves unselected elements uninitialised: compute, as numpy would
-                result = da.from_array(ufunc(*[np.asarray(x) for x in inputs], where=np.asarray(where), **kwargs))
+                result = da.from_array(ufunc(*[np.asarray(x) for x in inputs], where=np.asarray(where), out=None, **kwargs))
             else:
                 result = ufunc(*plain_inputs, **kwargs)
             if isinstance(result, tuple):
@@ -236,18 +251,30 @@ def _wrap(values: Any, grid: Grid | None) -> Any:
     return LazyImage._derived(values, grid)
 
 
-def _common(spatial: list[Any], shape: tuple[int, ...]) -> Grid | None:
-    """SA-7.2 and SPEC 1.2 broadcasting: the grid of the result, None (plain), or MismatchError."""
-    if not spatial:
+def _full(x: Any, shape: tuple[int, ...]) -> bool:
+    return np.ndim(x) == len(shape) and np.shape(x)[: np.size(x.spacing)] == shape[: np.size(x.spacing)]
+
+
+def _common(inputs: list[Any], masks: list[Any], shape: tuple[int, ...]) -> Grid | None:
+    """SA-7.2 to SA-7.8: the grid of the result (from a full input, never a mask), None (plain), or MismatchError."""
+    everything = inputs + masks
+    if not everything:
         return None
-    full = [x for x in spatial if np.ndim(x) == len(shape) and np.shape(x)[: np.size(x.spacing)] == shape[: np.size(x.spacing)]]
+    full = [x for x in inputs if _full(x, shape)]
     if not full:
+        if len({np.shape(x) for x in everything}) > 1:
+            raise MismatchError("no operand spans the result's grid; np.asarray(one operand) gives a plain result")
+        reference, spatial_shape = _grid_of(everything[0]), np.shape(everything[0])
+        for other in everything[1:]:
+            problem = reference.differs(_grid_of(other), spatial_shape)
+            if problem:
+                raise MismatchError(f"operands are in different spaces: {problem}")
         return None
     reference = _grid_of(full[0])
-    for other in spatial:
+    for other in everything:
         if other is full[0]:
             continue
-        problem = reference.differs(_grid_of(other)) if any(other is f for f in full) else _off_grid(reference, other, shape)
+        problem = reference.differs(_grid_of(other), shape) if _full(other, shape) else _off_grid(reference, other, shape)
         if problem:
             raise MismatchError(f"operands are in different spaces: {problem}")
     return reference
@@ -258,24 +285,11 @@ def _off_grid(reference: Grid, part: Any, shape: tuple[int, ...]) -> str | None:
     grid = _grid_of(part)
     lead = len(shape) - np.ndim(part)
     n = reference.spacing.size
-    if lead < 0 or lead + grid.spacing.size > n or grid.origin.size != reference.origin.size:
-        return "the broadcast operand's axes are not spatial axes of the full operand"
-    stretched = {i for i in range(n) if i < lead or i - lead >= grid.spacing.size or np.shape(part)[i - lead] != shape[i]}
-    for j in range(grid.spacing.size):
-        i = lead + j
-        if i in stretched:
-            continue
-        if abs(grid.spacing[j] - reference.spacing[i]) > TOLERANCE * min(grid.spacing[j], reference.spacing[i]):
-            return f"spacing on axis {i}: {reference.spacing[i]} != {grid.spacing[j]}"
-        if np.max(np.abs(grid.direction[:, j] - reference.direction[:, i])) > TOLERANCE:
-            return f"direction on axis {i}"
-    offset = reference.direction.T @ (grid.origin - reference.origin) / reference.spacing
-    if any(abs(offset[i]) > TOLERANCE for i in range(n) if i not in stretched):
-        return f"origin: {grid.origin.tolist()} is off the grid of {reference.origin.tolist()}"
-    leftover = grid.origin - reference.origin - reference.direction @ (offset * reference.spacing)
-    if np.max(np.abs(leftover), initial=0.0) > TOLERANCE * reference.spacing.min():
-        return "origin: outside the full operand's plane"
-    return None
+    if lead < 0 or lead + grid.spacing.size != n:
+        return "the broadcast operand's axes do not line up with the full operand's spatial axes"
+    stretched = frozenset(i for i in range(n) if i < lead or np.shape(part)[i - lead] != shape[i])
+    pairs = [(i, i - lead) for i in range(lead, n) if i not in stretched]
+    return reference.differs(grid, shape, stretched, pairs)
 
 
 def _reduced(image: LazyImage, ufunc: np.ufunc, axis: Any, keepdims: bool) -> Any:

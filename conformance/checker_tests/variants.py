@@ -219,7 +219,7 @@ class ComparisonsArePlain(DuckImage):  # boolean results lose the geometry
 
 
 class IgnoresDirection(DuckImage):  # compares origin and spacing only
-    def directions_match(self, other: DuckImage) -> bool:
+    def directions_match(self, direction: np.ndarray, mine: list[int], lengths: np.ndarray, s: np.ndarray) -> bool:
         return True
 
 
@@ -228,8 +228,28 @@ class ToleranceScaledBySpacing0(DuckImage):  # SimpleITK's mistake: tolerance * 
         return self.tolerance * self._spacing[0] * np.ones_like(s)
 
 
+class NoStorageAllowance(DuckImage):  # 1.1's tolerance: float32-stored geometries are a mismatch
+    storage = 0.0
+
+
 class LooseTolerance(DuckImage):  # a tolerance of 5e-3 "to be safe"
     tolerance = 5e-3
+
+
+class FirstOperandGivesGrid(DuckImage):  # the result takes the first spatial operand's grid, even a slab's
+    def combined(self, spatial: list[Any], result_shape: tuple[int, ...], masks: list[Any] | None = None) -> Any:
+        grid = super().combined(spatial, result_shape, masks)
+        return spatial[0] if grid is not None and isinstance(spatial[0], DuckImage) and spatial[0].ndim == grid.ndim else grid
+
+
+class MaskGivesGrid(DuckImage):  # a where= mask counts as an input: np.add(x, x, where=m) takes m's grid
+    def combined(self, spatial: list[Any], result_shape: tuple[int, ...], masks: list[Any] | None = None) -> Any:
+        return super().combined(list(spatial) + list(masks or []), result_shape)
+
+
+class NoFullOperandIsPlain(DuckImage):  # operands broadcast along different axes give a plain result
+    def no_full_operand(self, spatial: list[Any]) -> Any:
+        return None
 
 
 class BroadcastOperandUnchecked(DuckImage):  # any operand numpy can broadcast is accepted
@@ -455,7 +475,8 @@ VARIANTS: dict[type[DuckImage], str] = {
     NewaxisIsAdvanced: "SA-5.5", AdvancedIndexKeepsGeometry: "SA-6.1", BoolScalarIsInteger: "SA-6.1",
     ScalarIndexKeepsGeometry: "SA-4.3", IndexingCopies: "SA-5.6", AssignmentUnchecked: "SA-5.7",
     FloatResultsAsFloat32: "SA-7.1", ComparisonsArePlain: "SA-7.3", IgnoresDirection: "SA-7.2",
-    ToleranceScaledBySpacing0: "SA-10.1", LooseTolerance: "SA-10.1", BroadcastOperandUnchecked: "SA-7.2",
+    ToleranceScaledBySpacing0: "SA-10.1", LooseTolerance: "SA-10.1", BroadcastOperandUnchecked: "SA-7.7",
+    NoStorageAllowance: "SA-10.1", FirstOperandGivesGrid: "SA-7.7", MaskGivesGrid: "SA-7.3", NoFullOperandIsPlain: "SA-7.8",
     WhereNotAnOperand: "SA-7.2", OutNotAnOperand: "SA-7.5", VagueMismatchMessage: "SA-10.3",
     StretchedAxisKeepsGeometry: "SA-7.4", OutReturnsCopy: "SA-7.5", AccumulateReturnsPlain: "SA-7.6",
     ReductionAtFirstElement: "SA-8.1", KeepdimsKeepsSpacing: "SA-8.2", FullReductionKeepsGeometry: "SA-8.4",

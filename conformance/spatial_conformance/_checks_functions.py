@@ -95,6 +95,11 @@ def _reduction_out(ctx: Context) -> None:
     if result is not good.array:
         raise ctx.fail("SA-8.7", "np.sum(a, axis=0, out=t) must return t", [image.setup, good.setup], "np.sum(a, axis=0, out=t)")
     ctx.expect_values("SA-8.7", [image, good], "np.sum(a, axis=0, out=t); t", good.array, image.data.sum(axis=0))
+    plain = np.arange(20.0).reshape(4, 5)
+    result = np.sum(plain, axis=0, out=good.array)
+    if result is not good.array:
+        raise ctx.fail("SA-8.7", "np.sum(plain, axis=0, out=t) must return t", [good.setup], "np.sum(np.arange(20.0).reshape(4, 5), axis=0, out=t)")
+    ctx.expect_geometry("SA-8.7", good, "np.sum(plain, axis=0, out=t)", result, good.geom)
     for what, geom in [("t on a[0]'s grid, not the binned one", indexed(image.geom, image.shape, 0)),
                        ("t with the binned origin moved a spacing", Geom(want.origin + want.direction[:, 0] * want.spacing[0],
                                                                          want.spacing, want.direction))]:
@@ -295,6 +300,12 @@ def _concatenate(ctx: Context) -> None:
                        ("np.concatenate([a[:2], a[3:]])", lambda: np.concatenate([a[:2], a[3:]])),
                        ("np.concatenate([a, a], axis=1)", lambda: np.concatenate([a, a], axis=1))]:
         ctx.expect_refused("SA-13.6", image, what, call, "the pieces do not continue one grid")
+    moved = ctx.make_with(image.shape, Geom(g.origin + g.direction[:, 1] * g.spacing[1], g.spacing, g.direction), name="b")
+    result = np.stack([a, moved.array])
+    ctx.expect_geometry("SA-13.6", [image, moved], "np.stack([a, b])", result, None)
+    if ctx.claims("components"):
+        ctx.expect_refused("SA-13.6", [image, moved], "np.stack([a, b], axis=-1)", lambda: np.stack([a, moved.array], axis=-1),
+                           "stacked after the spatial axes, the pieces are operands and b is on another grid")
     cases: list[Any] = [
         ("np.stack([a, a], axis=-1)", lambda x: np.stack([x, x], axis=-1), g),
         ("np.stack([a, a])", lambda x: np.stack([x, x]), None),
@@ -343,3 +354,23 @@ def _save(ctx: Context) -> None:
                        ("np.savez_compressed(io.BytesIO(), a)", lambda: np.savez_compressed(io.BytesIO(), image.array)),
                        ("np.savetxt(io.StringIO(), a)", lambda: np.savetxt(io.StringIO(), image.array))]:
         ctx.expect_refused("SA-13.9", image, what, call, "saving would drop the geometry", errors=(TypeError,))
+
+
+@register("SA-13.6", "concatenate-out", "out")
+def _concatenate_out(ctx: Context) -> None:
+    """concatenate with a spatial out= checks it against the result's geometry and returns it."""
+    image = ctx.make((4, 5), 2)
+    a, g = image.array, image.geom
+    good = ctx.make_with(image.shape, g, name="t")
+    result = np.concatenate([a[:2], a[2:]], out=good.array)
+    if result is not good.array:
+        raise ctx.fail("SA-13.6", "np.concatenate([a[:2], a[2:]], out=t) must return t", [image.setup, good.setup],
+                       "np.concatenate([a[:2], a[2:]], out=t)")
+    ctx.expect_values("SA-13.6", [image, good], "np.concatenate([a[:2], a[2:]], out=t); t", good.array, image.data)
+    bad = ctx.make_with(image.shape, Geom(g.origin + g.direction[:, 0] * g.spacing[0], g.spacing, g.direction), name="t")
+    before = np.array(ctx.values(bad.array))
+    ctx.expect_refused("SA-13.6", [image, bad], "np.concatenate([a[:2], a[2:]], out=t)",
+                       lambda: np.concatenate([a[:2], a[2:]], out=bad.array), "t is not on the result's grid")
+    if not np.array_equal(ctx.values(bad.array), before):
+        raise ctx.fail("SA-13.6", "a refused concatenate must write nothing into out", [image.setup, bad.setup],
+                       "np.concatenate([a[:2], a[2:]], out=t)")

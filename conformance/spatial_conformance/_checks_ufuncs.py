@@ -63,6 +63,12 @@ def _ufunc_geometry(ctx: Context) -> None:
             ctx.expect_geometry("SA-7.3", image, "1 + a", 1 + image.array, image.geom)
             ctx.expect_geometry("SA-7.3", image, "np.ones(a.shape, a.dtype) * a",
                                 np.ones(image.shape, image.data.dtype) * image.array, image.geom)
+    image = ctx.make((4, 5), 2, seed=30)
+    mask = ctx.make_with(image.shape, image.geom, dtype="bool", name="m")
+    plain = np.arange(20.0).reshape(4, 5)
+    ctx.expect_geometry("SA-7.3", mask, "np.add(x, x, where=m, out=None)", np.add(plain, plain, where=mask.array, out=None), None)
+    ctx.expect_geometry("SA-7.3", [image, mask], "np.add(a, 1, where=m, out=None)",
+                        np.add(image.array, 1.0, where=mask.array, out=None), image.geom)
 
 
 def _others(ctx: Context, image: Image) -> dict[str, Image]:
@@ -102,7 +108,7 @@ def _mismatch(ctx: Context) -> None:
 
 @register("SA-7.4", "plain-broadcast")
 def _broadcast(ctx: Context) -> None:
-    """Plain operands that prepend axes or stretch a spatial axis give a plain result with numpy's values."""
+    """When no spatial operand is full (plain operands stretch or prepend axes), same-shape operands give a plain result."""
     image = ctx.make((4, 5), 2)
     a, data = image.array, image.data
     cases: list[tuple[str, Callable[[Any], Any], Any]] = [
@@ -113,10 +119,87 @@ def _broadcast(ctx: Context) -> None:
         ("a + np.ones(5)", lambda x: x + np.ones(5), image.geom),
         ("a[:, :1] + np.ones((4, 1))", lambda x: x[:, :1] + np.ones((4, 1)),
          indexed(image.geom, image.shape, (slice(None), slice(None, 1)))),
+        ("a[:1] + a[:1] + np.ones((4, 5))", lambda x: x[:1] + x[:1] + np.ones((4, 5)), None),
     ]
     for what, call, want in cases:
         ctx.expect_values("SA-7.4", image, what, call(a), call(data))
         ctx.expect_geometry("SA-7.4", image, what, call(a), want)
+    g = image.geom
+    other = _twin(ctx, image, Geom(g.origin + g.direction[:, 1] * g.spacing[1], g.spacing, g.direction))
+    ctx.expect_refused("SA-7.4", [image, other], "a[:1] + b[:1] + np.ones((4, 5))",
+                       lambda: a[:1] + other.array[:1] + np.ones((4, 5)), "same-shape operands are still compared")
+
+
+def _slab(ctx: Context, image: Image, axis: int, offset: float = 0.0, name: str = "s") -> Image:
+    """A binned slab of ``image`` along ``axis`` (length 1, spacing n * spacing), moved ``offset`` voxels across."""
+    g = image.geom
+    binned_geom = binned(g, image.shape, axis, True)
+    assert binned_geom is not None
+    other = [i for i in range(len(g.spacing)) if i != axis][0]
+    moved = binned_geom.origin + g.direction[:, other] * g.spacing[other] * offset
+    shape = tuple(1 if i == axis else n for i, n in enumerate(image.shape))
+    return ctx.make_with(shape, Geom(moved, binned_geom.spacing, binned_geom.direction), name=name)
+
+
+@register("SA-7.7", "broadcast-operands")
+def _broadcast_operands(ctx: Context) -> None:
+    """Slabs and slices lying in the full operand's grid broadcast onto it (either order); others are refused."""
+    image = ctx.make((5, 5), 2, p=3)
+    a, data, g = image.array, image.data, image.geom
+    slab0, slab1 = _slab(ctx, image, 0), _slab(ctx, image, 1)
+    accepted: list[tuple[str, list[Image], Callable[[], Any], Any]] = [
+        ("a - s", [image, slab0], lambda: a - slab0.array, data - slab0.data),
+        ("s - a", [image, slab0], lambda: slab0.array - a, slab0.data - data),
+        ("a / (s + 1)", [image, slab1], lambda: a / (slab1.array + 1), data / (slab1.data + 1)),
+        ("a - a[0]", [image], lambda: a - a[0], data - data[0]),
+        ("a[3] * a", [image], lambda: a[3] * a, data[3] * data),
+        ("a * (a[0] > 2)", [image], lambda: a * (a[0] > 2), data * (data[0] > 2)),
+        ("a[2:3] + a", [image], lambda: a[2:3] + a, data[2:3] + data),
+        ("a[:, 4:5] - a", [image], lambda: a[:, 4:5] - a, data[:, 4:5] - data),
+    ]
+    for what, images, call, want in accepted:
+        result = call()
+        ctx.expect_values("SA-7.7", images, what, result, want)
+        ctx.expect_geometry("SA-7.7", images, what, result, g)
+    off = _slab(ctx, image, 0, offset=1.0)
+    across = _twin(ctx, image, Geom(g.origin + g.direction[:, 1] * g.spacing[1] * 0.5, g.spacing, g.direction))
+    down = _twin(ctx, image, Geom(g.origin + g.direction[:, 0] * g.spacing[0] * 0.5, g.spacing, g.direction))
+    refused: list[tuple[str, list[Image], Callable[[], Any], str]] = [
+        ("a - s", [image, off], lambda: a - off.array, "the slab is moved one voxel along a non-broadcast axis"),
+        ("s * a", [image, off], lambda: off.array * a, "the slab is moved one voxel along a non-broadcast axis"),
+        ("a - b[0]", [image, across], lambda: a - across.array[0], "b[0] is half a voxel off a's grid along axis 1"),
+        ("a[:, 3] * a", [image], lambda: a[:, 3] * a, "a[:, 3] runs along a's axis 0 but lines up with axis 1"),
+        ("a + b[:, 1:2]", [image, down], lambda: a + down.array[:, 1:2], "b[:, 1:2] is half a voxel off a's grid along axis 0"),
+    ]
+    for what, images, call, why in refused:
+        ctx.expect_refused("SA-7.7", images, what, call, why)
+
+
+@register("SA-7.8", "no-full-operand")
+def _no_full_operand(ctx: Context) -> None:
+    """Spatial operands of different shapes of which none is full (broadcast along different axes) are refused."""
+    image = ctx.make((4, 5), 2)
+    a = image.array
+    slab0, slab1 = _slab(ctx, image, 0, name="s"), _slab(ctx, image, 1, name="t")
+    for what, call in (("s * t", lambda: slab0.array * slab1.array), ("a[:1] + a[:, :1]", lambda: a[:1] + a[:, :1]),
+                       ("t - s", lambda: slab1.array - slab0.array)):
+        ctx.expect_refused("SA-7.8", [image, slab0, slab1], what, call, "no operand spans the result's grid")
+
+
+@register("SA-7.9", "every-ufunc")
+def _every_ufunc(ctx: Context) -> None:
+    """Ufuncs made outside numpy's namespace (np.frompyfunc) follow chapter 7: the grid is kept, operands are compared."""
+    image = ctx.make((4, 5), 2)
+    g = image.geom
+    plus = np.frompyfunc(lambda x, y: x + y, 2, 1)
+    other = _twin(ctx, image)
+    result = plus(image.array, other.array)
+    ctx.expect_values("SA-7.9", [image, other], "np.frompyfunc(lambda x, y: x + y, 2, 1)(a, b)", result,
+                      plus(image.data, other.data))
+    ctx.expect_geometry("SA-7.9", [image, other], "np.frompyfunc(lambda x, y: x + y, 2, 1)(a, b)", result, g)
+    moved = _twin(ctx, image, Geom(g.origin + g.direction[:, 0] * g.spacing[0], g.spacing, g.direction))
+    ctx.expect_refused("SA-7.9", [image, moved], "np.frompyfunc(lambda x, y: x + y, 2, 1)(a, b)",
+                       lambda: plus(image.array, moved.array), "b is on another grid")
 
 
 @register("SA-7.5", "out-and-in-place", "out")
@@ -201,29 +284,52 @@ def _message(ctx: Context) -> None:
                            f"{str(error)!r}", [image.setup, other.setup], "a + b")
 
 
-def _probe(g: Geom, axis: int, part: str, amount: float) -> Geom:
-    origin, spacing = g.origin.copy(), g.spacing.copy()
-    if part == "origin":
-        origin = origin + g.direction[:, axis] * g.spacing[axis] * amount
-    else:
-        spacing[axis] *= 1.0 + amount
-    return Geom(origin, spacing, g.direction.copy())
+def _rotated(direction: np.ndarray, i: int, j: int, angle: float) -> np.ndarray:
+    """``direction`` with columns i and j turned by ``angle`` in their plane (still orthonormal)."""
+    d = direction.copy()
+    c, s = np.cos(angle), np.sin(angle)
+    d[:, i], d[:, j] = c * direction[:, i] + s * direction[:, j], c * direction[:, j] - s * direction[:, i]
+    return d
+
+
+def _stored_float32(g: Geom) -> Geom:
+    return Geom(*(np.asarray(v, dtype=np.float32).astype(np.float64) for v in g))
 
 
 @register("SA-10.1", "tolerance")
 def _tolerance(ctx: Context) -> None:
-    """Per axis, with anisotropic spacing: 1e-9 voxel differences are the same space; 1e-3 voxel differences are not."""
-    for spacing in (np.array([0.2, 5.0, 1.0]), np.array([5.0, 0.2, 1.0])):
-        base = ctx.make((4, 5, 6), 3, seed=3)
-        image = ctx.make_with((4, 5, 6), Geom(base.geom.origin, spacing, base.geom.direction))
-        for axis in range(3):
-            for part in ("origin", "spacing"):
-                near = _twin(ctx, image, _probe(image.geom, axis, part, 1e-9))
+    """float32-stored geometries and 0.5 tol voxel per axis are one space; 1e-3 voxel in origin, spacing or far-end direction is not."""
+    shape = (9, 10, 11)
+    rng = np.random.default_rng(ctx.seed if ctx.seed is not None else 11)
+    for spacing in (np.array([0.2, 5.0, 1.0]), np.array([5.0, 0.2, 1.0]), rng.uniform(0.45, 3.0, 3)):
+        base = ctx.make(shape, 3, seed=3)
+        at_zero = ctx.make_with(shape, Geom(np.zeros(3), spacing, base.geom.direction))
+        far_out = ctx.make_with(shape, Geom(rng.uniform(-1000, 1000, 3), spacing, base.geom.direction))
+        for image in (at_zero, far_out):
+            g = image.geom
+            near = [("stored as float32", _stored_float32(g))]
+            if image is at_zero:
+                near += [(f"origin 0.5e-6 voxel along axis {i}",
+                          Geom(g.origin + g.direction[:, i] * g.spacing[i] * 0.5e-6, g.spacing, g.direction)) for i in range(3)]
+            for what, geom in near:
+                other = _twin(ctx, image, geom)
                 try:
-                    image.array + near.array
+                    image.array + other.array
                 except ValueError as error:
-                    raise ctx.fail("SA-10.1", f"{part} 1e-9 voxel apart along axis {axis} is the same space; a + b "
-                                   f"raised {error}", [image.setup, near.setup], "a + b") from None
-                far = _twin(ctx, image, _probe(image.geom, axis, part, 1e-3))
-                ctx.expect_refused("SA-10.1", [image, far], "a + b", lambda: image.array + far.array,
-                                   f"{part} differs by 1e-3 voxel along axis {axis}")
+                    raise ctx.fail("SA-10.1", f"b's {what} is the same space; a + b raised {error}",
+                                   [image.setup, other.setup], "a + b") from None
+        g = base.geom
+        image = ctx.make_with(shape, Geom(g.origin, spacing, g.direction))
+        g = image.geom
+        far = []
+        for i in range(3):
+            length = shape[i] - 1
+            far.append((f"origin moved 1e-3 voxel along axis {i}", Geom(g.origin + g.direction[:, i] * g.spacing[i] * 1e-3, g.spacing, g.direction)))
+            step = g.spacing.copy()
+            step[i] *= 1 + 1e-3 / length
+            far.append((f"spacing {i} off by 1e-3 voxel at the far end", Geom(g.origin, step, g.direction)))
+            far.append((f"direction columns {i}, {(i + 1) % 3} turned 1e-3 voxel at the far end",
+                        Geom(g.origin, g.spacing, _rotated(g.direction, i, (i + 1) % 3, 1e-3 / length))))
+        for what, geom in far:
+            other = _twin(ctx, image, geom)
+            ctx.expect_refused("SA-10.1", [image, other], "a + b", lambda: image.array + other.array, f"b's {what}")

@@ -121,7 +121,8 @@ class Context:
     def expect_values(self, clause: str, image: Image | list[Image], expression: str, result: Any, want: Any) -> np.ndarray:
         """SA-7.1: numpy's values, dtype and shape. Returns the values."""
         got, want = self.values(result), np.asarray(want)
-        if got.shape != want.shape or got.dtype != want.dtype or not np.array_equal(got, want, equal_nan=True):
+        nan_aware = want.dtype.kind in "fc"
+        if got.shape != want.shape or got.dtype != want.dtype or not np.array_equal(got, want, equal_nan=nan_aware):
             detail = f"{want.dtype}{want.shape}" if got.shape != want.shape or got.dtype != want.dtype else "numpy's values"
             raise self.fail(clause, f"{expression} must give numpy's values {detail}; got {got.dtype}{got.shape}"
                             + ("" if got.shape != want.shape or got.dtype != want.dtype else " with other values"),

@@ -14,6 +14,8 @@ not_checkable("SA-2.3", _DEFINITION)
 not_checkable("SA-3.1", "defines the extent; the protocol requires no method that reports it (resampling rules use it)")
 not_checkable("SA-10.2", "the way to change the tolerance is an implementation's own API (a context manager), "
               "not part of the array protocol; the defaults it sets are checked by SA-10.1")
+not_checkable("SA-10.4", "needs an array accepted under a loosened tolerance, which only the implementation's own "
+              "tolerance API can make")
 not_checkable("SA-13.10", "the classification is an implementation's internal table; the protocol offers no way to "
               "read it (the family behaviour is checked by SA-13.1 to SA-13.9)")
 not_checkable("SA-13.11", "needs a function the supported numpy does not have yet: there is none to call")
