@@ -148,6 +148,13 @@ class DuckImage(NDArrayOperatorsMixin):  # noqa: PLR0904 (one small method per r
         result.meta = dict(self.meta)
         return result
 
+    def with_values(self, values: Any) -> Any:
+        """SA-12.4: plain values on this grid, not copied."""
+        values = np.asarray(values)
+        if values.shape[: self._spacing.size] != self.spatial_shape:
+            raise ValueError(f"values of shape {values.shape} do not have the spatial shape {self.spatial_shape}")
+        return self.like(values)
+
     def like(self, data: Any) -> Any:
         """``data`` on this array's grid."""
         return self.new(data, self._origin, self._spacing, self._direction)
@@ -176,10 +183,14 @@ class DuckImage(NDArrayOperatorsMixin):  # noqa: PLR0904 (one small method per r
                    for k in key)
 
     def __getitem__(self, key: Any) -> Any:
-        values = self._data[key]
         key = key if isinstance(key, tuple) else (key,)
+        for mask in (k for k in key if is_spatial(k)):  # SA-6.3: a spatial mask is an operand
+            self.check_mask(mask)
+        key = tuple(np.asarray(k) if is_spatial(k) else k for k in key)
+        values = self._data[key]
         if not self.is_basic(key):
-            return self.advanced_result(values)
+            components = self.component_selection(key)
+            return self.advanced_result(values) if components is None else self.new(values, *components)
         geometry = self.indexed_geometry(key)
         return values if geometry is None else self.new(values, *geometry)
 
@@ -225,6 +236,25 @@ class DuckImage(NDArrayOperatorsMixin):  # noqa: PLR0904 (one small method per r
     def wrapped(self, index: int, length: int) -> int:
         return index + length if index < 0 else index
 
+    def check_mask(self, mask: Any) -> None:
+        self.combined([self], self.shape, [mask])
+
+    def component_selection(self, key: tuple[Any, ...]) -> Any:
+        """SA-6.2: advanced entries only on component axes, next to each other, spatial axes sliced: the slices' geometry."""
+        if "components" not in self.offers:
+            return None
+        consumed = sum(1 for k in key if k is not Ellipsis)
+        full: list[Any] = []
+        for k in key:
+            full.extend([slice(None)] * (self.ndim - consumed) if k is Ellipsis else [k])
+        advanced = [i for i, k in enumerate(full) if not isinstance(k, slice)]
+        n = self._spacing.size
+        if (any(k is None or isinstance(k, (int, np.integer, bool, np.bool_)) for k in full) or not advanced
+                or advanced[0] < n or advanced != list(range(advanced[0], advanced[-1] + 1))
+                or any(np.ndim(full[i]) == 0 for i in advanced)):
+            return None
+        return self.indexed_geometry(tuple(k for k in full[:n]))
+
     def consumed(self, key: tuple[Any, ...]) -> int:
         """How many array axes the key's entries index (newaxis and ... index none)."""
         return sum(1 for k in key if k is not None and k is not Ellipsis)
@@ -252,6 +282,10 @@ class DuckImage(NDArrayOperatorsMixin):  # noqa: PLR0904 (one small method per r
 
     def __setitem__(self, key: Any, value: Any) -> None:
         self.writable()
+        parts = key if isinstance(key, tuple) else (key,)
+        for mask in (k for k in parts if is_spatial(k)):  # SA-6.3
+            self.check_mask(mask)
+        key = tuple(np.asarray(k) if is_spatial(k) else k for k in parts)
         if is_spatial(value):
             target = self[key]
             if isinstance(target, DuckImage):
@@ -684,6 +718,14 @@ def _into(out: Any, result: Any) -> Any:
     return out
 
 
+def _take(a: DuckImage, indices: Any, axis: Any = None, **kwargs: Any) -> Any:
+    """SA-9.4: plain along a spatial axis or flattened; along a component axis a[..., indices] (SA-6.2)."""
+    values = np.take(a._data, indices, axis=axis, **kwargs)
+    if axis is None or axis % a.ndim < a._spacing.size or "components" not in a.offers:
+        return values
+    return a.like(values) if values.shape[: a._spacing.size] == a.spatial_shape else values
+
+
 def _tile(a: DuckImage, reps: Any) -> Any:
     values = np.tile(a._data, reps)
     return a.like(values) if values.ndim == a.ndim else values
@@ -761,7 +803,7 @@ FUNCTIONS: dict[Any, Any] = {
     np.concatenate: lambda arrays, axis=0, out=None, **kwargs: _into(out, arrays[0].concatenate(arrays, axis)
                                                                     if isinstance(arrays[0], DuckImage)
                                                                     else np.concatenate(plain(arrays), axis, **kwargs)),
-    np.stack: _stack, np.tile: _tile, np.repeat: _repeat, np.expand_dims: _expand_dims, np.flip: _flip,
+    np.stack: _stack, np.tile: _tile, np.repeat: _repeat, np.take: _take, np.expand_dims: _expand_dims, np.flip: _flip,
     np.fliplr: lambda a: _flip(a, 1), np.flipud: lambda a: _flip(a, 0), np.rot90: _rot90, np.atleast_3d: _atleast_3d,
     np.split: _split(np.split), np.array_split: _split(np.array_split),
     **{f: _elementwise(f) for f in (np.where, np.clip, np.isclose, np.round, np.around, np.nan_to_num, np.zeros_like,

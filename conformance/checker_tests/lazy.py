@@ -149,13 +149,31 @@ class LazyImage(np.lib.mixins.NDArrayOperatorsMixin):
     # indexing (chapters 4 to 6)
     def __getitem__(self, key: Any) -> Any:
         parts = key if isinstance(key, tuple) else (key,)
+        for mask in [p for p in parts if _is_spatial(p)]:  # SA-6.3
+            _common([self], [mask], self.shape)
+        parts = tuple(np.asarray(p) if _is_spatial(p) else p for p in parts)
+        key = parts
         simple = all(p is None or p is Ellipsis or isinstance(p, slice)
                      or (isinstance(p, (int, np.integer)) and not isinstance(p, (bool, np.bool_))) for p in parts)
-        if not simple:  # advanced: plain, as a dask array (SA-6.1, SA-11.3)
-            return da.from_array(np.asarray(self)[key])
+        if not simple:
+            picked = self._components(parts)
+            if picked is not None:  # SA-6.2: component selection keeps the grid
+                return LazyImage._derived(self._values[key], picked)
+            return da.from_array(np.asarray(self)[key])  # advanced: plain, as a dask array (SA-6.1, SA-11.3)
         values = self._values[_normalised(parts, self.shape)]
         grid = self._indexed(parts)
         return values if grid is None else LazyImage._derived(values, grid)
+
+    def _components(self, parts: tuple[Any, ...]) -> Grid | None:
+        n = self._grid.spacing.size
+        where = next((i for i, p in enumerate(parts) if p is Ellipsis), None)
+        if where is not None:
+            parts = parts[:where] + (slice(None),) * (self.ndim - len(parts) + 1) + parts[where + 1:]
+        fancy = [i for i, p in enumerate(parts) if not isinstance(p, slice)]
+        if (not fancy or fancy[0] < n or fancy != list(range(fancy[0], fancy[-1] + 1))
+                or any(p is None or np.ndim(p) == 0 for p in parts if not isinstance(p, slice))):
+            return None
+        return self._indexed(tuple(parts[:n]))
 
     def _indexed(self, parts: tuple[Any, ...]) -> Grid | None:
         n = self._grid.spacing.size

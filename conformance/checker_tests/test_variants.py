@@ -8,7 +8,8 @@ import pytest
 
 import spatial_conformance as sc
 
-from .variants import COMPONENTS_ONLY, FALLBACKS, VARIANTS
+from .lazy import to_numpy
+from .variants import COMPONENTS_ONLY, FALLBACKS, LAZY_VARIANTS, VARIANTS
 
 EVERY_FEATURE = sorted(sc.FEATURES)
 
@@ -44,7 +45,8 @@ def test_variant_of_a_must_is_caught_with_no_feature(variant: Any) -> None:
 
 def test_the_corpus_is_large_and_covers_every_check() -> None:
     assert len(VARIANTS) >= 40
-    missing = {c.clause for c in sc.CHECKS.values() if not c.advisory} - set(VARIANTS.values()) - set(FALLBACKS.values())
+    missing = ({c.clause for c in sc.CHECKS.values() if not c.advisory} - set(VARIANTS.values())
+               - set(FALLBACKS.values()) - set(LAZY_VARIANTS.values()))
     assert not missing, f"clauses without a broken variant: {sorted(missing)}"
 
 
@@ -59,3 +61,10 @@ def test_correct_duck_offering_nothing_passes_with_no_feature() -> None:
 
     report = sc.check(BareDuckImage, level="functions", features=[])
     assert report.ok, report.summary()
+
+
+@pytest.mark.parametrize("variant", list(LAZY_VARIANTS), ids=[v.__name__ for v in LAZY_VARIANTS])
+def test_lazy_variant_is_caught(variant: Any) -> None:
+    report = sc.check(variant, level="ufuncs", features=["components", "mapping"], lazy=True, to_numpy=to_numpy,
+                      only=[LAZY_VARIANTS[variant]])
+    assert LAZY_VARIANTS[variant] in {r.clause for r in report.results if r.status in ("failed", "error")}, report.summary()

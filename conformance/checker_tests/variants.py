@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from .duck import BareDuckImage, DuckImage, plain
+from .lazy import LazyImage
 
 # -- chapter 1: attributes and validation -----------------------------------------------------------------------
 
@@ -194,6 +195,26 @@ class ShapeSetterReshapes(DuckImage):  # a shape setter that reshapes the values
     shape = property(DuckImage.shape.fget, lambda self, value: setattr(self, "_data", self._data.reshape(value)))
 
 
+class ComponentSelectionPlain(DuckImage):  # a[..., [0, 2]] treated as any advanced index: plain
+    def component_selection(self, key: tuple[Any, ...]) -> Any:
+        return None
+
+
+class MaskNotAnOperand(DuckImage):  # img[seg > 0] with seg on another grid selects silently
+    def check_mask(self, mask: Any) -> None:
+        return None
+
+
+class WithValuesCopies(DuckImage):  # with_values copies the values "to be safe"
+    def with_values(self, values: Any) -> Any:
+        return super().with_values(np.array(values))
+
+
+class TransposeMethodPlain(DuckImage):  # the transpose method forgets what np.transpose does
+    def transpose(self, *axes: Any) -> Any:
+        return self._data.transpose(*axes)
+
+
 class AssignmentUnchecked(DuckImage):  # a[key] = b writes b's values whatever its grid
     def check_assignment(self, target: DuckImage, value: DuckImage) -> None:
         return None
@@ -304,6 +325,11 @@ class OutReturnsCopy(DuckImage):  # returns a new array instead of out
     def call(self, ufunc: np.ufunc, inputs: Any, plain_inputs: list[Any], outs: tuple[Any, ...], where: Any, kwargs: dict[str, Any]) -> Any:
         result = super().call(ufunc, inputs, plain_inputs, outs, where, kwargs)
         return copy.copy(result) if outs else result
+
+
+class ForeignUfuncsUnwrapped(DuckImage):  # only numpy's own ufuncs keep the grid (scipy.special, frompyfunc do not)
+    def call(self, ufunc: np.ufunc, inputs: Any, plain_inputs: list[Any], outs: tuple[Any, ...], where: Any, kwargs: dict[str, Any]) -> Any:
+        return ufunc(*plain_inputs, **kwargs) if getattr(np, ufunc.__name__, None) is not ufunc else super().call(ufunc, inputs, plain_inputs, outs, where, kwargs)
 
 
 class AccumulateReturnsPlain(DuckImage):  # ufunc.accumulate drops the geometry
@@ -452,6 +478,24 @@ class BareHasMapping(BareDuckImage):  # exposes index_to_physical without claimi
         return getattr(self, "_" + name) if name in ("index_to_physical", "physical_to_index") else super().__getattr__(name)
 
 
+# -- the lazy implementation (SA-11.3) ----------------------------------------------------------------------------
+
+
+class LazyPlainResultsWrapped(LazyImage):  # wraps every dask result in its own class, advanced ones without a grid
+    def __getitem__(self, key: Any) -> Any:
+        result = super().__getitem__(key)
+        return result if isinstance(result, LazyImage) else _wrapped_without_grid(result)
+
+
+def _wrapped_without_grid(values: Any) -> Any:
+    result = object.__new__(LazyImage)
+    result._values = values
+    return result
+
+
+#: Variants of the lazy implementation and the clause each breaks (checked as the lazy one is: --lazy, to_numpy).
+LAZY_VARIANTS: dict[type[LazyImage], str] = {LazyPlainResultsWrapped: "SA-11.3"}
+
 #: Bugs that cannot show without the components feature: the fallback makes every result with a newaxis or a
 #: stacked axis plain, and images without component axes have no component index to get wrong.
 COMPONENTS_ONLY: set[type[DuckImage]] = set()
@@ -476,7 +520,7 @@ VARIANTS: dict[type[DuckImage], str] = {
     ScalarIndexKeepsGeometry: "SA-4.3", IndexingCopies: "SA-5.6", AssignmentUnchecked: "SA-5.7",
     FloatResultsAsFloat32: "SA-7.1", ComparisonsArePlain: "SA-7.3", IgnoresDirection: "SA-7.2",
     ToleranceScaledBySpacing0: "SA-10.1", LooseTolerance: "SA-10.1", BroadcastOperandUnchecked: "SA-7.7",
-    NoStorageAllowance: "SA-10.1", FirstOperandGivesGrid: "SA-7.7", MaskGivesGrid: "SA-7.3", NoFullOperandIsPlain: "SA-7.8",
+    NoStorageAllowance: "SA-10.1", FirstOperandGivesGrid: "SA-7.7", MaskGivesGrid: "SA-7.3", NoFullOperandIsPlain: "SA-7.8", ForeignUfuncsUnwrapped: "SA-7.9",
     WhereNotAnOperand: "SA-7.2", OutNotAnOperand: "SA-7.5", VagueMismatchMessage: "SA-10.3",
     StretchedAxisKeepsGeometry: "SA-7.4", OutReturnsCopy: "SA-7.5", AccumulateReturnsPlain: "SA-7.6",
     ReductionAtFirstElement: "SA-8.1", KeepdimsKeepsSpacing: "SA-8.2", FullReductionKeepsGeometry: "SA-8.4",
@@ -488,7 +532,8 @@ VARIANTS: dict[type[DuckImage], str] = {
     LinalgPlain: "SA-13.7", FftKeepsGeometry: "SA-13.8", SaveAllowed: "SA-13.9", ArgmaxPlain: "SA-8.6",
     ForeignArraysArePlain: "SA-15.3", MismatchNotValueError: "SA-15.4", FullVersionString: "SA-15.1",
     NewaxisConsumesAnAxis: "SA-5.1", EllipsisOverSpatialAxesOnly: "SA-5.4", AdvancedGivesMaskedArray: "SA-11.1",
-    ByteswapWithoutGeometry: "SA-11.4", ShapeSetterReshapes: "SA-9.6",
+    ByteswapWithoutGeometry: "SA-11.4", ShapeSetterReshapes: "SA-9.6", ComponentSelectionPlain: "SA-6.2",
+    MaskNotAnOperand: "SA-6.3", WithValuesCopies: "SA-12.4", TransposeMethodPlain: "SA-13.12",
 }
 COMPONENTS_ONLY.update({LeadingNewaxisKeepsGeometry, NewaxisIsAdvanced, BoolScalarIsInteger, StackKeepsGeometryInFront,
                         LinalgPlain, EllipsisOverSpatialAxesOnly, NewaxisConsumesAnAxis})

@@ -308,3 +308,28 @@ def _meta(ctx: Context) -> None:
     except ValueError as error:
         raise ctx.fail("SA-12.3", f"meta must not take part in geometry comparisons; a + b raised {error}",
                        [image.setup, other.setup, "b.meta['modality'] = 'PET'"], "a + b") from None
+
+
+@register("SA-12.4", "with-values-offered", advisory=True)
+def _with_values_offered(ctx: Context) -> None:
+    """with_values is offered to put plain results back on the grid (a SHOULD: advisory)."""
+    image = ctx.make((4, 5), 2)
+    if not callable(getattr(image.array, "with_values", None)):
+        raise ctx.fail("SA-12.4", "a.with_values(values) should exist to put plain results back on the grid",
+                       image.setup, "a.with_values")
+
+
+@register("SA-12.4", "with-values")
+def _with_values(ctx: Context) -> None:
+    """Where offered, with_values keeps the grid and meta, does not copy, and refuses another spatial shape."""
+    image = ctx.make((4, 5), 2)
+    if not callable(getattr(image.array, "with_values", None)):
+        raise NotApplicable("the implementation offers no with_values")
+    values = np.arange(20.0).reshape(4, 5) * 2
+    result = image.array.with_values(values)
+    ctx.expect_values("SA-12.4", image, "a.with_values(v)", result, values)
+    ctx.expect_geometry("SA-12.4", image, "a.with_values(v)", result, image.geom)
+    if not ctx.lazy and not np.shares_memory(np.asarray(result), values):
+        raise ctx.fail("SA-12.4", "a.with_values(v) must not copy v", image.setup, "np.shares_memory(a.with_values(v), v)")
+    ctx.expect_refused("SA-12.4", image, "a.with_values(np.zeros((5, 4)))", lambda: image.array.with_values(np.zeros((5, 4))),
+                       "the spatial shape differs", errors=(ValueError, TypeError))

@@ -9,8 +9,8 @@ from typing import Any
 import numpy as np
 
 from ._context import Context, Image
-from ._oracle import Geom, binned, diffed, indexed, padded, permuted
-from ._registry import register
+from ._oracle import Geom, binned, diffed, geometry_of, indexed, is_spatial, padded, permuted
+from ._registry import NotApplicable, register
 
 __all__: list[str] = []
 
@@ -63,7 +63,8 @@ def _component_reduction(ctx: Context) -> None:
 def _full_reduction(ctx: Context) -> None:
     """Reducing every spatial axis (axis=None, a tuple, components left over) gives a plain value."""
     for image in ctx.some([((4, 5), 2, {}), ((4, 5, 3), 2, {"seed": 1})]):
-        _run(ctx, "SA-8.4", image, _reductions(image, None, False) + _reductions(image, (0, 1), False))
+        _run(ctx, "SA-8.4", image, _reductions(image, None, False) + _reductions(image, (0, 1), False)
+             + _reductions(image, (0, 1), True) + _reductions(image, None, True))
 
 
 @register("SA-8.5", "empty-axis-reduction-plain")
@@ -174,6 +175,8 @@ def _take_repeat(ctx: Context) -> None:
                         ("np.repeat(a, 2, axis=1)", lambda x: np.repeat(x, 2, axis=1), None),
                         ("np.repeat(a, 2)", lambda x: np.repeat(x, 2), None),
                         ("np.repeat(a, 3, axis=2)", lambda x: np.repeat(x, 3, axis=2),
+                         image.geom if ctx.claims("components") else None),
+                        ("np.take(a, [1, 0], axis=2)", lambda x: np.take(x, [1, 0], axis=2),
                          image.geom if ctx.claims("components") else None)]
     _run(ctx, "SA-9.4", image, cases)
 
@@ -374,3 +377,40 @@ def _concatenate_out(ctx: Context) -> None:
     if not np.array_equal(ctx.values(bad.array), before):
         raise ctx.fail("SA-13.6", "a refused concatenate must write nothing into out", [image.setup, bad.setup],
                        "np.concatenate([a[:2], a[2:]], out=t)")
+
+
+_METHODS: list[tuple[str, Any, Any]] = [
+    ("round(1)", lambda x: x.round(1), lambda x: np.round(x, 1)), ("cumsum(axis=0)", lambda x: x.cumsum(axis=0),
+                                                                     lambda x: np.cumsum(x, axis=0)),
+    ("cumsum()", lambda x: x.cumsum(), np.cumsum), ("sum(axis=1)", lambda x: x.sum(axis=1), lambda x: np.sum(x, axis=1)),
+    ("mean(axis=0, keepdims=True)", lambda x: x.mean(axis=0, keepdims=True), lambda x: np.mean(x, axis=0, keepdims=True)),
+    ("max()", lambda x: x.max(), np.max), ("argmax(axis=0)", lambda x: x.argmax(axis=0), lambda x: np.argmax(x, axis=0)),
+    ("transpose()", lambda x: x.transpose(), np.transpose), ("swapaxes(0, 1)", lambda x: x.swapaxes(0, 1),
+                                                               lambda x: np.swapaxes(x, 0, 1)),
+    ("squeeze()", lambda x: x.squeeze(), np.squeeze), ("repeat(2, axis=0)", lambda x: x.repeat(2, axis=0),
+                                                        lambda x: np.repeat(x, 2, axis=0)),
+    ("take([0, 1], axis=1)", lambda x: x.take([0, 1], axis=1), lambda x: np.take(x, [0, 1], axis=1)),
+    ("argsort(axis=0)", lambda x: x.argsort(axis=0), lambda x: np.argsort(x, axis=0)),
+    ("compress([True, False, True], axis=0)", lambda x: x.compress([True, False, True], axis=0),
+     lambda x: np.compress([True, False, True], x, axis=0)),
+]
+
+
+@register("SA-13.12", "methods-match-functions")
+def _methods_match(ctx: Context) -> None:
+    """Every method the array offers follows the rule of the numpy function of the same name (same values, same geometry)."""
+    image = ctx.make((4, 5), 2)
+    offered = 0
+    for text, method, function in _METHODS:
+        name = text.split("(")[0]
+        if not callable(getattr(image.array, name, None)):
+            continue
+        offered += 1
+        by_method, by_function = method(image.array), function(image.array)
+        ctx.expect_values("SA-13.12", image, f"a.{text}", by_method, function(image.data))
+        if is_spatial(by_function):
+            ctx.expect_geometry("SA-13.12", image, f"a.{text} (as np.{name} gives)", by_method, geometry_of(by_function))
+        else:
+            ctx.expect_plain("SA-13.12", image, f"a.{text} (np.{name} gives a plain result)", by_method)
+    if not offered:
+        raise NotApplicable("the array offers none of numpy's methods")

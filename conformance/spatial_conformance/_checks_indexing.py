@@ -226,3 +226,41 @@ def _advanced(ctx: Context) -> None:
                            if image.data.ndim == 3 else (slice(None), np.array([0, -1]))]
         for key in keys:
             check_index(ctx, "SA-6.1", image, key)
+
+
+@register("SA-6.2", "component-selection", "components")
+def _component_selection(ctx: Context) -> None:
+    """Integer-array or boolean entries on component axes only (spatial axes sliced) select components: the slices' geometry."""
+    image = ctx.make((4, 5, 3), 2, p=3)
+    for key in [(Ellipsis, [0, 2]), (slice(None), slice(1, None), np.array([2, 0])), (Ellipsis, np.array([True, False, True])),
+                (slice(None, None, -1), slice(None), [1])]:
+        expression = key_text(key)
+        result = image.array[key]
+        ctx.expect_values("SA-6.2", image, expression, result, image.data[key])
+        spatial_part = tuple(k for k in key if isinstance(k, slice) or k is Ellipsis)
+        ctx.expect_geometry("SA-6.2", image, expression, result, indexed(image.geom, image.shape, spatial_part))
+    for key in [(0, slice(None), [0, 2]), ([0, 1], slice(None), [0, 2]), (Ellipsis, None, [0, 2])]:
+        check_index(ctx, "SA-6.2", image, key)
+
+
+@register("SA-6.3", "spatial-mask-index")
+def _spatial_mask(ctx: Context) -> None:
+    """A spatial boolean index is an operand: on another grid it is refused before anything is selected or written."""
+    image = ctx.make((4, 5), 2)
+    g = image.geom
+    same = ctx.make_with(image.shape, g, dtype="bool", name="m")
+    result = image.array[same.array]
+    ctx.expect_values("SA-6.3", [image, same], "a[m]", result, image.data[same.data])
+    ctx.expect_plain("SA-6.3", [image, same], "a[m]", result)
+    moved = ctx.make_with(image.shape, Geom(g.origin + g.direction[:, 1] * g.spacing[1], g.spacing, g.direction),
+                          dtype="bool", name="m")
+    ctx.expect_refused("SA-6.3", [image, moved], "a[m]", lambda: image.array[moved.array], "the mask is on another grid")
+    if ctx.claims("out"):
+        before = np.array(ctx.values(image.array))
+
+        def assign() -> None:
+            image.array[moved.array] = -1.0
+
+        ctx.expect_refused("SA-6.3", [image, moved], "a[m] = -1.0", assign, "the mask is on another grid")
+        if not np.array_equal(ctx.values(image.array), before):
+            raise ctx.fail("SA-6.3", "a refused a[m] = -1.0 must write nothing", [image.setup, moved.setup], "a[m] = -1.0")
