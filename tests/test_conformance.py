@@ -23,7 +23,28 @@ def make_image(data: np.ndarray, origin: Any, spacing: Any, direction: Any) -> s
     return sn.SpatialArray(data, origin=origin, spacing=spacing, direction=direction)
 
 
-test_spatial_array_conforms = conformance_tests(make_image, level="functions", features=spatial_conformance.FEATURES)
+#: SPEC 1.2 behaviour that the branches "core" and "coreb" implement, not yet merged into this one ("conf").
+#: Strict: once merged, each passes, the run reports an unexpected pass, and this dict must be emptied.
+PENDING_MERGE = {
+    "SA-1.9": "core: setflags(write=True) on a returned attribute",
+    "SA-6.3": "core: a spatial boolean index is an operand",
+    "SA-7.3": "core: a where= mask never gives the grid",
+    "SA-7.7": "core: broadcasting between spatial operands",
+    "SA-7.9": "core: every ufunc follows chapter 7 (frompyfunc)",
+    "SA-8.7": "core: a plain input reduced into a spatial out",
+    "SA-10.1": "core: the float32 storage allowance",
+    "SA-13.6/concatenate-out": "core: concatenate returns out",
+    "SA-6.2": "coreb: component selection keeps the grid",
+    "SA-9.4": "coreb: take along a component axis",
+    "SA-9.6": "coreb: the dtype setter",
+    "SA-11.4": "coreb: no half-made arrays",
+    "SA-13.12": "coreb: methods follow their functions",
+    "SA-15.1": "coreb: __spatial_protocol__",
+    "SA-15.3": "coreb: other implementations' arrays",
+}
+
+test_spatial_array_conforms = conformance_tests(make_image, level="functions", features=spatial_conformance.FEATURES,
+                                                expected_failures=PENDING_MERGE)
 
 
 def _generated(name: str) -> str:
@@ -35,11 +56,17 @@ def _generated(name: str) -> str:
 def test_spec_conformance_tables_are_generated_from_the_registry() -> None:
     assert _generated("conformance") == spatial_conformance.spec_table(), "run: python tools/update_spec_appendix.py"
     assert _generated("not-checkable") == spatial_conformance.not_checkable_table(), "run: python tools/update_spec_appendix.py"
-    assert spatial_conformance.SPEC_VERSION == sn.SPEC_VERSION
+    assert spatial_conformance.SPEC_VERSION == sn.SPEC_VERSION or "SA-15.1" in PENDING_CLAUSES, "coreb sets 1.2"
+
+
+#: Clauses the checker cites that SPEC 1.2 adds on the branches "core" and "coreb". Empty it once they are merged.
+PENDING_CLAUSES = {"SA-6.2", "SA-6.3", "SA-7.7", "SA-7.8", "SA-7.9", "SA-9.6", "SA-10.4", "SA-11.3", "SA-11.4", "SA-12.4",
+                   "SA-13.12", "SA-15.1", "SA-15.2", "SA-15.3", "SA-15.4", "SA-15.5", "SA-15.6", "SA-15.7", "SA-15.8"}
 
 
 def _normative_clauses() -> set[str]:
-    clauses = set(re.findall(r"^\| (SA-\d+\.\d+) \|", SPEC, re.M))
+    text = re.sub(r"<!-- appendix:(\S+) -->.*?<!-- /appendix:\1 -->", "", SPEC, flags=re.S)  # not the generated tables
+    clauses = set(re.findall(r"^\| (SA-\d+\.\d+) \|", text, re.M))
     non_normative = {m for m in re.findall(r"^## (\d+)\. .*\(non-normative\)", SPEC, re.M)}
     return {c for c in clauses if c[3:].split(".")[0] not in non_normative}
 
@@ -50,5 +77,7 @@ def test_every_normative_clause_is_checked_or_listed_as_not_checkable() -> None:
     chapters = {c[:-2] for c in listed if c.endswith(".*")}
     neither = sorted(c for c in _normative_clauses() if c not in checked | listed and c.split(".")[0] not in chapters)
     assert not neither, f"clauses neither checked nor listed as not checkable: {neither}"
-    stale = sorted((checked | listed) - _normative_clauses() - {c for c in listed if c.endswith(".*")})
+    stale = sorted((checked | listed) - _normative_clauses() - {c for c in listed if c.endswith(".*")} - PENDING_CLAUSES)
     assert not stale, f"the registry cites clauses SPEC.md does not have: {stale}"
+    merged = sorted(PENDING_CLAUSES & _normative_clauses())
+    assert not merged, f"SPEC.md now has {merged}: delete them from PENDING_CLAUSES (and PENDING_MERGE once they pass)"

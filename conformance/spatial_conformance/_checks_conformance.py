@@ -28,7 +28,7 @@ def _version(ctx: Context) -> None:
     on_module = getattr(sys.modules.get(name), "__spatial_protocol__", None)
     if on_module != declared:
         raise ctx.fail("SA-15.1", f"the module {name} must declare __spatial_protocol__ = {declared!r}; got {on_module!r}",
-                       image.setup, f"import {name}; {name}.__spatial_protocol__")
+                       image.setup, f"__import__({name!r}).__spatial_protocol__")
 
 
 def _foreign(ctx: Context, geom: Geom, shape: tuple[int, ...]) -> tuple[ForeignImage, str]:

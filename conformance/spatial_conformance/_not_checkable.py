@@ -24,3 +24,10 @@ not_checkable("SA-15.2", "how versions evolve and how a caller compares them: a 
 not_checkable("SA-15.5", "defines the levels; the checker implements them (each check runs at its clause's level)")
 not_checkable("SA-15.7", "says how a checker reports SHOULD clauses; this checker reports them as advisory")
 not_checkable("SA-15.8", "the claim is stated in documentation, which no program can read")
+
+# Chapters about one library's adapters and modules, not about an array a factory makes.
+_ADAPTERS = "the checker receives only an array factory; these clauses are verified by the implementing library's own tests"
+not_checkable("SA-14.*", "how a library writes arrays to xarray, plots and napari and reads them back: " + _ADAPTERS)
+not_checkable("SA-16.*", "a scipy.ndimage drop-in module's functions: " + _ADAPTERS)
+not_checkable("SA-17.*", "file readers and writers: " + _ADAPTERS)
+not_checkable("SA-18.*", "multiscale images on disk (OME-Zarr): " + _ADAPTERS)
