@@ -59,7 +59,7 @@ def test_correct_duck_offering_nothing_passes_with_no_feature() -> None:
     """So that each no-feature catch above is the variant's bug, not a missing feature."""
     from .duck import BareDuckImage
 
-    report = sc.check(BareDuckImage, level="functions", features=[])
+    report = sc.check(BareDuckImage, level="functions", features=[], max_examples=200)
     assert report.ok, report.summary()
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import pickle
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -85,7 +86,7 @@ _LENGTHS = [
 ]
 
 
-def _refuse_all(ctx: Context, clause: str, cases: list[tuple[Any, tuple[np.ndarray, ...]]], shape: tuple[int, ...],
+def _refuse_all(ctx: Context, clause: str, cases: Sequence[tuple[Any, tuple[np.ndarray, ...]]], shape: tuple[int, ...],
                 name_fields: bool) -> None:
     for fields, (origin, spacing, direction) in cases:
         fields = (fields,) if isinstance(fields, str) else fields

@@ -177,7 +177,8 @@ def _views(ctx: Context) -> None:
         return  # SA-11.3: for a lazy or device array the sharing rules apply to the underlying array
     image = ctx.make((6, 7), 2)
     base = np.asarray(image.array)
-    for key in [(slice(1, None),), (slice(None, None, -2),), (2,), (Ellipsis, None), ([0, 2],), (image.data > 9,)]:
+    keys: list[Any] = [(slice(1, None),), (slice(None, None, -2),), (2,), (Ellipsis, None), ([0, 2],), (image.data > 9,)]
+    for key in keys:
         want = np.shares_memory(base[key], base)
         got = np.shares_memory(np.asarray(image.array[key]), base)
         if got != want:
@@ -232,14 +233,16 @@ def _advanced(ctx: Context) -> None:
 def _component_selection(ctx: Context) -> None:
     """Integer-array or boolean entries on component axes only (spatial axes sliced) select components: the slices' geometry."""
     image = ctx.make((4, 5, 3), 2, p=3)
-    for key in [(Ellipsis, [0, 2]), (slice(None), slice(1, None), np.array([2, 0])), (Ellipsis, np.array([True, False, True])),
-                (slice(None, None, -1), slice(None), [1])]:
+    selections: list[Any] = [(Ellipsis, [0, 2]), (slice(None), slice(1, None), np.array([2, 0])),
+                             (Ellipsis, np.array([True, False, True])), (slice(None, None, -1), slice(None), [1])]
+    for key in selections:
         expression = key_text(key)
         result = image.array[key]
         ctx.expect_values("SA-6.2", image, expression, result, image.data[key])
         spatial_part = tuple(k for k in key if isinstance(k, slice) or k is Ellipsis)
         ctx.expect_geometry("SA-6.2", image, expression, result, indexed(image.geom, image.shape, spatial_part))
-    for key in [(0, slice(None), [0, 2]), ([0, 1], slice(None), [0, 2]), (Ellipsis, None, [0, 2])]:
+    others: list[Any] = [(0, slice(None), [0, 2]), ([0, 1], slice(None), [0, 2]), (Ellipsis, None, [0, 2])]
+    for key in others:
         check_index(ctx, "SA-6.2", image, key)
 
 

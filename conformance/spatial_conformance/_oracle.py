@@ -103,7 +103,9 @@ def indexed(g: Geom, shape: tuple[int, ...], key: Any) -> Geom | None:
     expanded: list[Any] = []
     for k in key:
         expanded.extend([slice(None)] * (len(shape) - consumed) if k is Ellipsis else [k])
-    origin, spacing, columns = g.origin.copy(), [], []
+    origin = g.origin.copy()
+    spacing: list[float] = []
+    columns: list[np.ndarray] = []
     kept_before_newaxis: list[int] = []
     axis = 0
     for k in expanded:

@@ -18,7 +18,7 @@ from ._report import CheckResult, Report
 __all__ = ["DEFAULT_MAX_EXAMPLES", "check", "declared_versions", "plan", "run_one", "selected"]
 
 #: Examples per hypothesis property at default settings (the whole run stays well within 20 s on 2 cores).
-DEFAULT_MAX_EXAMPLES = 200
+DEFAULT_MAX_EXAMPLES = 1000
 
 
 def _validated(level: str, features: Iterable[str], expected_failures: Mapping[str, str]) -> tuple[str, frozenset[str]]:
@@ -104,7 +104,7 @@ def declared_versions(factory: Factory) -> tuple[str | None, str | None]:
     on_array = getattr(array, "__spatial_protocol__", None)
     name = type(array).__module__
     modules = [sys.modules.get(name), sys.modules.get(name.split(".")[0])]
-    on_module = next((m.__spatial_protocol__ for m in modules if hasattr(m, "__spatial_protocol__")), None)
+    on_module = next((getattr(m, "__spatial_protocol__") for m in modules if hasattr(m, "__spatial_protocol__")), None)
     return (None if on_array is None else str(on_array)), (None if on_module is None else str(on_module))
 
 
