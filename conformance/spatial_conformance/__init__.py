@@ -12,12 +12,13 @@ Examples
 ['components', 'mapping', 'out']
 """
 
+from ._foreign import ForeignImage
 from ._registry import CHECKS, FEATURES, LEVELS, NOT_CHECKABLE, Check, ConformanceFailure, level_of
 from ._report import STATUSES, CheckResult, Report
 from ._runner import DEFAULT_MAX_EXAMPLES, check
 from ._version import CHECKER_VERSION, SPEC_VERSION
 
-__all__ = ["CHECKER_VERSION", "CHECKS", "DEFAULT_MAX_EXAMPLES", "FEATURES", "LEVELS", "NOT_CHECKABLE", "SPEC_VERSION",
+__all__ = ["CHECKER_VERSION", "CHECKS", "DEFAULT_MAX_EXAMPLES", "FEATURES", "ForeignImage", "LEVELS", "NOT_CHECKABLE", "SPEC_VERSION",
            "STATUSES", "Check", "CheckResult", "ConformanceFailure", "Report", "check", "level_of",
            "not_checkable_table", "spec_table"]
 
@@ -38,5 +39,5 @@ def not_checkable_table() -> str:
     """The SPEC.md table of clauses not mechanically checkable, with the reason, as Markdown."""
     lines = ["| clause | why no check can verify it |", "|---|---|"]
     for clause, reason in NOT_CHECKABLE.items():
-        lines.append(f"| {clause} | {reason} |")
+        lines.append(f"| `{clause}` | {reason} |")  # backticks: not a clause row of SPEC.md
     return "\n".join(lines) + "\n"

@@ -8,7 +8,7 @@ from typing import Any
 
 import numpy as np
 
-from ._context import Context
+from ._context import Context, Image
 from ._foreign import ForeignImage
 from ._oracle import Geom
 from ._registry import LEVELS, NotApplicable, register
@@ -31,11 +31,17 @@ def _version(ctx: Context) -> None:
                        image.setup, f"__import__({name!r}).__spatial_protocol__")
 
 
+class _Setup(Image):
+    """A reproduction line for an object the factory did not make (the foreign array)."""
+
+    def __init__(self, setup: str) -> None:
+        super().__init__(None, np.zeros(1), Geom(np.zeros(1), np.ones(1), np.eye(1)), setup)
+
+
 def _foreign(ctx: Context, geom: Geom, shape: tuple[int, ...]) -> tuple[ForeignImage, str]:
     data = np.arange(float(np.prod(shape))).reshape(shape)
-    code = (f"f = ForeignImage(np.arange({data.size}.0).reshape({shape}), np.array({geom.origin.tolist()}), "
-            f"np.array({geom.spacing.tolist()}), np.array({geom.direction.tolist()}))  "
-            "# any object with __spatial_protocol__, origin, spacing, direction and __array__")
+    code = (f"from spatial_conformance import ForeignImage; f = ForeignImage(np.arange({data.size}.0).reshape({shape}), "
+            f"np.array({geom.origin.tolist()}), np.array({geom.spacing.tolist()}), np.array({geom.direction.tolist()}))")
     return ForeignImage(data, *geom), code
 
 
@@ -51,8 +57,8 @@ def _other_implementations(ctx: Context) -> None:
     other, code = _foreign(ctx, moved, image.shape)
     for expression, call in (("a + f", lambda: a + other), ("f * a", lambda: other * a),
                              ("np.maximum(a, f)", lambda: np.maximum(a, other))):
-        ctx.expect_refused("SA-15.3", image, expression, call, "f is another implementation's array on another grid",
-                           errors=(ValueError, TypeError))
+        ctx.expect_refused("SA-15.3", [image, _Setup(code)], expression, call,
+                           "f is another implementation's array on another grid", errors=(ValueError, TypeError))
     same, code_same = _foreign(ctx, g, image.shape)
     for expression, call in (("a + f", lambda: a + same), ("f - a", lambda: same - a)):
         try:
@@ -60,15 +66,16 @@ def _other_implementations(ctx: Context) -> None:
         except TypeError:
             continue  # refusing every foreign operand is allowed
         want = image.data + np.asarray(same) if "+" in expression else np.asarray(same) - image.data
-        ctx.expect_values("SA-15.3", image, expression, result, want)
-        ctx.expect_geometry("SA-15.3", image, expression, result, g)
+        ctx.expect_values("SA-15.3", [image, _Setup(code_same)], expression, result, want)
+        ctx.expect_geometry("SA-15.3", [image, _Setup(code_same)], expression, result, g)
     if ctx.claims("out"):
         before = np.array(ctx.values(a))
 
         def assign() -> None:
             a[...] = other
 
-        ctx.expect_refused("SA-15.3", image, "a[...] = f", assign, "f is on another grid", errors=(ValueError, TypeError))
+        ctx.expect_refused("SA-15.3", [image, _Setup(code)], "a[...] = f", assign, "f is on another grid",
+                           errors=(ValueError, TypeError))
         if not np.array_equal(ctx.values(a), before):
             raise ctx.fail("SA-15.3", "a refused a[...] = f must write nothing", [image.setup, code], "a[...] = f")
 
