@@ -533,7 +533,7 @@ VARIANTS: dict[type[DuckImage], str] = {
     ForeignArraysArePlain: "SA-15.3", MismatchNotValueError: "SA-15.4", FullVersionString: "SA-15.1",
     NewaxisConsumesAnAxis: "SA-5.1", EllipsisOverSpatialAxesOnly: "SA-5.4", AdvancedGivesMaskedArray: "SA-11.1",
     ByteswapWithoutGeometry: "SA-11.4", ShapeSetterReshapes: "SA-9.6", ComponentSelectionPlain: "SA-6.2",
-    MaskNotAnOperand: "SA-6.3", WithValuesCopies: "SA-12.4", TransposeMethodPlain: "SA-13.12",
+    MaskNotAnOperand: "SA-7.10", WithValuesCopies: "SA-12.4", TransposeMethodPlain: "SA-13.12",
 }
 COMPONENTS_ONLY.update({LeadingNewaxisKeepsGeometry, NewaxisIsAdvanced, BoolScalarIsInteger, StackKeepsGeometryInFront,
                         LinalgPlain, EllipsisOverSpatialAxesOnly, NewaxisConsumesAnAxis})

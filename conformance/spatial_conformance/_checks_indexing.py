@@ -246,24 +246,24 @@ def _component_selection(ctx: Context) -> None:
         check_index(ctx, "SA-6.2", image, key)
 
 
-@register("SA-6.3", "spatial-mask-index")
+@register("SA-7.10", "spatial-mask-index")
 def _spatial_mask(ctx: Context) -> None:
     """A spatial boolean index is an operand: on another grid it is refused before anything is selected or written."""
     image = ctx.make((4, 5), 2)
     g = image.geom
     same = ctx.make_with(image.shape, g, dtype="bool", name="m")
     result = image.array[same.array]
-    ctx.expect_values("SA-6.3", [image, same], "a[m]", result, image.data[same.data])
-    ctx.expect_plain("SA-6.3", [image, same], "a[m]", result)
+    ctx.expect_values("SA-7.10", [image, same], "a[m]", result, image.data[same.data])
+    ctx.expect_plain("SA-7.10", [image, same], "a[m]", result)
     moved = ctx.make_with(image.shape, Geom(g.origin + g.direction[:, 1] * g.spacing[1], g.spacing, g.direction),
                           dtype="bool", name="m")
-    ctx.expect_refused("SA-6.3", [image, moved], "a[m]", lambda: image.array[moved.array], "the mask is on another grid")
+    ctx.expect_refused("SA-7.10", [image, moved], "a[m]", lambda: image.array[moved.array], "the mask is on another grid")
     if ctx.claims("out"):
         before = np.array(ctx.values(image.array))
 
         def assign() -> None:
             image.array[moved.array] = -1.0
 
-        ctx.expect_refused("SA-6.3", [image, moved], "a[m] = -1.0", assign, "the mask is on another grid")
+        ctx.expect_refused("SA-7.10", [image, moved], "a[m] = -1.0", assign, "the mask is on another grid")
         if not np.array_equal(ctx.values(image.array), before):
-            raise ctx.fail("SA-6.3", "a refused a[m] = -1.0 must write nothing", [image.setup, moved.setup], "a[m] = -1.0")
+            raise ctx.fail("SA-7.10", "a refused a[m] = -1.0 must write nothing", [image.setup, moved.setup], "a[m] = -1.0")

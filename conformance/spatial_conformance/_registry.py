@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CHECKS", "FEATURES", "LEVELS", "LEVEL_OF", "NOT_CHECKABLE", "level_of", "Check", "ConformanceFailure", "NotApplicable", "not_checkable", "register"]
+__all__ = ["CHECKS", "FEATURES", "LEVELS", "FEATURE_CLAUSES", "LEVEL_OF", "NOT_CHECKABLE", "level_of", "Check", "ConformanceFailure", "NotApplicable", "not_checkable", "register"]
 
 #: Levels are cumulative (SA-15.5): claiming "ufuncs" claims "attributes" and "indexing" too.
 LEVELS = ("attributes", "indexing", "ufuncs", "functions")
@@ -34,6 +34,15 @@ FEATURES = {
 NOT_CHECKABLE: dict[str, str] = {}
 
 
+#: The clauses each feature claims (SA-15.6). "A clause that belongs to a feature is outside every level": their
+#: checks run whenever the feature is claimed, whatever the level.
+FEATURE_CLAUSES: dict[str, frozenset[str]] = {
+    "components": frozenset({"SA-4.1"}),
+    "out": frozenset({"SA-5.7", "SA-7.5", "SA-8.7"}),
+    "mapping": frozenset({"SA-2.4"}),
+}
+
+
 class ConformanceFailure(AssertionError):
     """A check saw behaviour the spec forbids. The message starts with the clause id."""
 
@@ -55,7 +64,7 @@ class Check:
     name : str
         Short name.
     level : str
-        One of `LEVELS`.
+        One of `LEVELS`, or ``"feature"`` for a clause that belongs to a feature (outside every level, SA-15.6).
     feature : str or None
         The optional feature the check needs, one of `FEATURES`, or None (a MUST of its level).
     fallback : bool
@@ -95,7 +104,7 @@ def level_of(clause: str) -> str:
 def register(clause: str, name: str, feature: str | None = None, *, fallback: bool = False,
              advisory: bool = False) -> Callable[[Callable[[Any], None]], Callable[[Any], None]]:
     """Register the decorated function as the check ``clause/name``, at the level SA-15.5 gives the clause."""
-    level = level_of(clause)
+    level = "feature" if feature is not None and clause in FEATURE_CLAUSES[feature] else level_of(clause)
     if feature is not None and feature not in FEATURES:
         raise ValueError(f"unknown feature {feature!r}; features are {sorted(FEATURES)}")
 
