@@ -44,7 +44,7 @@ def _attributes(ctx: Context) -> None:
                                f"got {value.tolist()}", image.setup, f"a.{name}")
 
 
-def _shape_check(clause: str, name: str, want: Any) -> Any:
+def _shape_check(clause: str, name: str, want: Any, text: str) -> Any:
     def run(ctx: Context) -> None:
         for image in _inputs(ctx):
             p, n = image.geom.direction.shape
@@ -53,13 +53,13 @@ def _shape_check(clause: str, name: str, want: Any) -> Any:
             if got != expected:
                 raise ctx.fail(clause, f"a.{name} must have shape {expected} (N={n}, P={p}); got {got}",
                                image.setup, f"a.{name}.shape")
-    run.__doc__ = f"{name} has shape {want('P', 'N')}, for embedded (P > N) and component-axis inputs too."
+    run.__doc__ = f"{name} has shape {text}, for embedded (P > N) and component-axis inputs too."
     return run
 
 
-register("SA-1.2", "spacing-shape")(_shape_check("SA-1.2", "spacing", lambda p, n: (n,)))
-register("SA-1.3", "origin-shape")(_shape_check("SA-1.3", "origin", lambda p, n: (p,)))
-register("SA-1.4", "direction-shape")(_shape_check("SA-1.4", "direction", lambda p, n: (p, n)))
+register("SA-1.2", "spacing-shape")(_shape_check("SA-1.2", "spacing", lambda p, n: (n,), "(N,)"))
+register("SA-1.3", "origin-shape")(_shape_check("SA-1.3", "origin", lambda p, n: (p,), "(P,)"))
+register("SA-1.4", "direction-shape")(_shape_check("SA-1.4", "direction", lambda p, n: (p, n), "(P, N)"))
 
 
 _GOOD = (np.zeros(2), np.ones(2), np.eye(2))
