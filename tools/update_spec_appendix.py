@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from spatial_conformance import spec_table
+from spatial_conformance import not_checkable_table, spec_table
 
 from spatial_ndarray._functions import spec_appendix
 
@@ -19,7 +19,8 @@ SPEC = Path(__file__).resolve().parent.parent / "SPEC.md"
 
 def main() -> None:
     text = SPEC.read_text(encoding="utf-8")
-    for name, content in (("functions", spec_appendix()), ("conformance", spec_table())):
+    for name, content in (("functions", spec_appendix()), ("conformance", spec_table()),
+                          ("not-checkable", not_checkable_table())):
         pattern = re.compile(rf"(<!-- appendix:{name} -->\n).*?(<!-- /appendix:{name} -->)", re.S)
         if not pattern.search(text):
             raise SystemExit(f"SPEC.md has no <!-- appendix:{name} --> markers")
