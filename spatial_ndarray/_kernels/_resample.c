@@ -1,0 +1,317 @@
+/* Resampling kernels: nearest and linear for 2-D and 3-D images, every sn.read dtype, multi-component.
+ *
+ * The contract (shared with the numpy fallback in _kernels/fallback.py, bit for bit):
+ *   the continuous input index of global output voxel (g0, [g1,] j) is
+ *       row[a] = b[a] + m[a][0] * g0 [+ m[a][1] * g1]      (in that order)
+ *       x[a]   = row[a] + m[a][last] * j                     (global j, no running sum)
+ *   inside  <=>  -0.5 <= x[a] < n[a] - 0.5 on every axis of the FULL input (SimpleITK's rule);
+ *   linear follows ITK's LinearInterpolateImageFunction: lerps a + (b - a) * d in double, along the last numpy
+ *   axis first; a non-positive distance or an edge uses the base voxel; nearest rounds as ITK's
+ *   RoundHalfIntegerUp (rint(2x + 0.5) >> 1).
+ * Integer outputs: rint (ties to even), NaN -> 0, clamped to the type's range. Offsets are 64-bit bytes.
+ * Built with -ffp-contract=off: a fused multiply-add would change the last bit.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#include <numpy/arrayobject.h>
+#include <math.h>
+#include <stdint.h>
+#include <string.h>
+
+enum { T_U8, T_I8, T_U16, T_I16, T_U32, T_I32, T_I64, T_F32, T_F64, T_COUNT };
+enum { NEAREST = 0, LINEAR = 1 };
+
+typedef struct {
+    int nd;                        /* 2 or 3 */
+    const char *in;
+    int64_t in_stride[3], in_cstride, crop_n[3], full_n[3], in_start[3];
+    double high[3];                /* full_n - 0.5 */
+    char *out;
+    int64_t out_stride[3], out_cstride, out_n[3], out_start[3];
+    int64_t ncomp;
+    double m[3][3], b[3];
+    int in_type, out_type, same_type, interp, out_size;
+    char dflt[8];
+    int crop_error;
+} Job;
+
+static int type_code(int npy) {
+    switch (npy) {
+    case NPY_UINT8: return T_U8; case NPY_INT8: return T_I8; case NPY_UINT16: return T_U16; case NPY_INT16: return T_I16;
+    case NPY_UINT32: return T_U32; case NPY_INT32: return T_I32; case NPY_FLOAT32: return T_F32; case NPY_FLOAT64: return T_F64;
+    default:
+        if (npy == NPY_INT64 || (npy == NPY_LONGLONG && sizeof(long long) == 8) || (npy == NPY_LONG && sizeof(long) == 8)) return T_I64;
+        if (npy == NPY_INT && sizeof(int) == 4) return T_I32;
+        if (npy == NPY_UINT && sizeof(unsigned int) == 4) return T_U32;
+        return -1;
+    }
+}
+
+static inline double load(const char *p, int t) {
+    switch (t) {
+    case T_U8: return (double)*(const uint8_t *)p;   case T_I8: return (double)*(const int8_t *)p;
+    case T_U16: return (double)*(const uint16_t *)p; case T_I16: return (double)*(const int16_t *)p;
+    case T_U32: return (double)*(const uint32_t *)p; case T_I32: return (double)*(const int32_t *)p;
+    case T_I64: return (double)*(const int64_t *)p;  case T_F32: return (double)*(const float *)p;
+    default: return *(const double *)p;
+    }
+}
+
+static inline double clamp_round(double v, double lo, double hi) {
+    v = rint(v);
+    if (v != v) return 0.0;
+    return v < lo ? lo : (v > hi ? hi : v);
+}
+
+static inline void store(char *p, int t, double v) {
+    switch (t) {
+    case T_U8: *(uint8_t *)p = (uint8_t)clamp_round(v, 0.0, 255.0); break;
+    case T_I8: *(int8_t *)p = (int8_t)clamp_round(v, -128.0, 127.0); break;
+    case T_U16: *(uint16_t *)p = (uint16_t)clamp_round(v, 0.0, 65535.0); break;
+    case T_I16: *(int16_t *)p = (int16_t)clamp_round(v, -32768.0, 32767.0); break;
+    case T_U32: *(uint32_t *)p = (uint32_t)clamp_round(v, 0.0, 4294967295.0); break;
+    case T_I32: *(int32_t *)p = (int32_t)clamp_round(v, -2147483648.0, 2147483647.0); break;
+    case T_I64: *(int64_t *)p = (int64_t)clamp_round(v, -9223372036854775808.0, 9223372036854774784.0); break;
+    case T_F32: *(float *)p = (float)v; break;
+    default: *(double *)p = v;
+    }
+}
+
+static inline int inside_at(const Job *k, const double *row, int64_t j) {
+    const int last = k->nd - 1;
+    for (int a = 0; a < k->nd; ++a) {
+        double x = row[a] + k->m[a][last] * (double)j;
+        if (!(x >= -0.5 && x < k->high[a])) return 0;
+    }
+    return 1;
+}
+
+/* The columns [*lo, *hi) of [j0, j1) whose positions are inside: an estimate by division, then fixed with the
+ * per-voxel predicate (positions are monotone in j, so the inside columns are one interval). */
+static void inside_columns(const Job *k, const double *row, int64_t j0, int64_t j1, int64_t *lo, int64_t *hi) {
+    const int last = k->nd - 1;
+    double flo = (double)j0, fhi = (double)j1;
+    for (int a = 0; a < k->nd; ++a) {
+        double s = k->m[a][last], low = -0.5 - row[a], high = k->high[a] - row[a];
+        if (s > 0) { flo = fmax(flo, ceil(low / s)); fhi = fmin(fhi, ceil(high / s)); }
+        else if (s < 0) { flo = fmax(flo, floor(high / s) + 1); fhi = fmin(fhi, floor(low / s) + 1); }
+        else if (!(low <= 0 && high > 0)) { *lo = *hi = j0; return; }
+    }
+    if (!(flo <= fhi)) fhi = flo;     /* also catches NaN */
+    if (!(flo >= (double)j0)) flo = (double)j0;
+    if (flo > (double)j1) flo = (double)j1;
+    if (fhi > (double)j1) fhi = (double)j1;
+    if (fhi < flo) fhi = flo;
+    int64_t l = (int64_t)flo, h = (int64_t)fhi;
+    while (l < h && !inside_at(k, row, l)) ++l;
+    while (l > j0 && inside_at(k, row, l - 1)) --l;
+    if (h < l) h = l;
+    while (h > l && !inside_at(k, row, h - 1)) --h;
+    while (h < j1 && inside_at(k, row, h)) ++h;
+    *lo = l; *hi = h;
+}
+
+/* base index (crop coordinates) and distance along one axis, ITK's way */
+static inline void axis_linear(const Job *k, int a, double x, int64_t *i0, int64_t *i1, double *d) {
+    double f = floor(x);
+    int64_t i = (int64_t)f;
+    double dist = x - f;
+    if (i < 0) { i = 0; dist = 0.0; }
+    int64_t n = i + 1;
+    if (n > k->full_n[a] - 1 || !(dist > 0.0)) n = i;
+    *i0 = i - k->in_start[a]; *i1 = n - k->in_start[a]; *d = dist;
+}
+
+static inline int64_t axis_nearest(const Job *k, int a, double x) {
+    int64_t i = (int64_t)llrint(x + x + 0.5) >> 1;
+    if (i < 0) i = 0;
+    if (i > k->full_n[a] - 1) i = k->full_n[a] - 1;
+    return i - k->in_start[a];
+}
+
+static inline int out_of_crop(const Job *k, int a, int64_t i) { return i < 0 || i >= k->crop_n[a]; }
+
+static void fill_default(const Job *k, char *o, int64_t from, int64_t to) {
+    for (int64_t j = from; j < to; ++j)
+        for (int64_t c = 0; c < k->ncomp; ++c) memcpy(o + j * k->out_stride[k->nd - 1] + c * k->out_cstride, k->dflt, (size_t)k->out_size);
+}
+
+/* one output row: row[] its start position, o its first output element */
+static void do_row(Job *k, const double *row, char *o) {
+    const int nd = k->nd, last = nd - 1;
+    const int64_t j0 = k->out_start[last], ncols = k->out_n[last];
+    int64_t lo, hi;
+    inside_columns(k, row, j0, j0 + ncols, &lo, &hi);
+    fill_default(k, o, 0, lo - j0);
+    fill_default(k, o, hi - j0, ncols);
+    if (lo >= hi) return;
+    const int64_t ostep = k->out_stride[last];
+    /* the crop must hold every voxel read: positions are monotone, so check the row's two ends */
+    for (int e = 0; e < 2; ++e) {
+        int64_t j = e ? hi - 1 : lo;
+        for (int a = 0; a < nd; ++a) {
+            double x = row[a] + k->m[a][last] * (double)j;
+            if (k->interp == NEAREST) { if (out_of_crop(k, a, axis_nearest(k, a, x))) { k->crop_error = 1; return; } }
+            else { int64_t i0, i1; double d; axis_linear(k, a, x, &i0, &i1, &d);
+                   if (out_of_crop(k, a, i0) || out_of_crop(k, a, i1)) { k->crop_error = 1; return; } }
+        }
+    }
+    const int it = k->in_type, ot = k->out_type;
+    if (k->interp == NEAREST) {
+        for (int64_t j = lo; j < hi; ++j) {
+            int64_t off = 0;
+            for (int a = 0; a < nd; ++a) off += axis_nearest(k, a, row[a] + k->m[a][last] * (double)j) * k->in_stride[a];
+            char *dst = o + (j - j0) * ostep;
+            for (int64_t c = 0; c < k->ncomp; ++c) {
+                const char *src = k->in + off + c * k->in_cstride;
+                if (k->same_type) memcpy(dst + c * k->out_cstride, src, (size_t)k->out_size);
+                else store(dst + c * k->out_cstride, ot, load(src, it));
+            }
+        }
+        return;
+    }
+    if (nd == 2) {
+        for (int64_t j = lo; j < hi; ++j) {
+            int64_t y0, y1, x0, x1; double dy, dx;
+            axis_linear(k, 0, row[0] + k->m[0][1] * (double)j, &y0, &y1, &dy);
+            axis_linear(k, 1, row[1] + k->m[1][1] * (double)j, &x0, &x1, &dx);
+            const int64_t a00 = y0 * k->in_stride[0] + x0 * k->in_stride[1], a01 = y0 * k->in_stride[0] + x1 * k->in_stride[1];
+            const int64_t a10 = y1 * k->in_stride[0] + x0 * k->in_stride[1], a11 = y1 * k->in_stride[0] + x1 * k->in_stride[1];
+            char *dst = o + (j - j0) * ostep;
+            for (int64_t c = 0; c < k->ncomp; ++c) {
+                const char *p = k->in + c * k->in_cstride;
+                double v00 = load(p + a00, it), v01 = load(p + a01, it), v10 = load(p + a10, it), v11 = load(p + a11, it);
+                double vx0 = v00 + (v01 - v00) * dx;
+                double vx1 = v10 + (v11 - v10) * dx;
+                store(dst + c * k->out_cstride, ot, vx0 + (vx1 - vx0) * dy);
+            }
+        }
+        return;
+    }
+    for (int64_t j = lo; j < hi; ++j) {
+        int64_t z0, z1, y0, y1, x0, x1; double dz, dy, dx;
+        axis_linear(k, 0, row[0] + k->m[0][2] * (double)j, &z0, &z1, &dz);
+        axis_linear(k, 1, row[1] + k->m[1][2] * (double)j, &y0, &y1, &dy);
+        axis_linear(k, 2, row[2] + k->m[2][2] * (double)j, &x0, &x1, &dx);
+        const int64_t sz = k->in_stride[0], sy = k->in_stride[1], sx = k->in_stride[2];
+        const int64_t zy00 = z0 * sz + y0 * sy, zy01 = z0 * sz + y1 * sy, zy10 = z1 * sz + y0 * sy, zy11 = z1 * sz + y1 * sy;
+        const int64_t ox0 = x0 * sx, ox1 = x1 * sx;
+        char *dst = o + (j - j0) * ostep;
+        for (int64_t c = 0; c < k->ncomp; ++c) {
+            const char *p = k->in + c * k->in_cstride;
+            double v000 = load(p + zy00 + ox0, it), v001 = load(p + zy00 + ox1, it);
+            double v010 = load(p + zy01 + ox0, it), v011 = load(p + zy01 + ox1, it);
+            double v100 = load(p + zy10 + ox0, it), v101 = load(p + zy10 + ox1, it);
+            double v110 = load(p + zy11 + ox0, it), v111 = load(p + zy11 + ox1, it);
+            double a00 = v000 + (v001 - v000) * dx;   /* ITK: valx00 */
+            double a10 = v010 + (v011 - v010) * dx;   /* valx10 */
+            double b0 = a00 + (a10 - a00) * dy;       /* valxx0 */
+            double a01 = v100 + (v101 - v100) * dx;   /* valx01 */
+            double a11 = v110 + (v111 - v110) * dx;   /* valx11 */
+            double b1 = a01 + (a11 - a01) * dy;       /* valxx1 */
+            store(dst + c * k->out_cstride, ot, b0 + (b1 - b0) * dz);
+        }
+    }
+}
+
+static void run_planes(Job *k, int64_t plane_lo, int64_t plane_hi) {
+    double row[3];
+    const int nd = k->nd;
+    for (int64_t p = plane_lo; p < plane_hi && !k->crop_error; ++p) {
+        const double g0 = (double)(k->out_start[0] + p);
+        if (nd == 2) {
+            for (int a = 0; a < 2; ++a) row[a] = k->b[a] + k->m[a][0] * g0;
+            do_row(k, row, k->out + p * k->out_stride[0]);
+            continue;
+        }
+        for (int64_t q = 0; q < k->out_n[1]; ++q) {
+            const double g1 = (double)(k->out_start[1] + q);
+            for (int a = 0; a < 3; ++a) row[a] = k->b[a] + k->m[a][0] * g0 + k->m[a][1] * g1;
+            do_row(k, row, k->out + p * k->out_stride[0] + q * k->out_stride[1]);
+        }
+    }
+}
+
+static int read_vector(PyObject *obj, int n, double *dv, int64_t *iv, const char *name) {
+    PyObject *seq = PySequence_Fast(obj, name);
+    if (!seq) return -1;
+    if (PySequence_Fast_GET_SIZE(seq) != n) { Py_DECREF(seq); PyErr_Format(PyExc_ValueError, "%s must have %d entries", name, n); return -1; }
+    for (int i = 0; i < n; ++i) {
+        PyObject *item = PySequence_Fast_GET_ITEM(seq, i);
+        if (dv) dv[i] = PyFloat_AsDouble(item); else iv[i] = PyLong_AsLongLong(item);
+    }
+    Py_DECREF(seq);
+    return PyErr_Occurred() ? -1 : 0;
+}
+
+PyDoc_STRVAR(resample_doc,
+"resample(values, out, matrix, offset, out_start, in_start, full_shape, interp, default, plane_lo, plane_hi)\n\n"
+"Fill output planes [plane_lo, plane_hi) of ``out`` (N spatial axes + 1 component axis) from ``values`` (same\n"
+"layout, N = 2 or 3); ``matrix`` (N*N, row-major) and ``offset`` map global output indices to global input\n"
+"indices; ``default`` is the default value's bytes in ``out``'s dtype. Releases the GIL. Returns None, or\n"
+"raises ValueError when the crop does not hold a voxel the block reads.");
+
+static PyObject *py_resample(PyObject *self, PyObject *args) {
+    PyArrayObject *values, *out;
+    PyObject *matrix, *offset, *out_start, *in_start, *full_shape;
+    int interp;
+    Py_buffer dflt;
+    long long plane_lo, plane_hi;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "O!O!OOOOOiy*LL", &PyArray_Type, &values, &PyArray_Type, &out, &matrix, &offset,
+                          &out_start, &in_start, &full_shape, &interp, &dflt, &plane_lo, &plane_hi)) return NULL;
+    Job k;
+    memset(&k, 0, sizeof k);
+    PyObject *result = NULL;
+    int nd = PyArray_NDIM(values) - 1;
+    if (nd < 2 || nd > 3 || PyArray_NDIM(out) != nd + 1) { PyErr_SetString(PyExc_ValueError, "values and out need 2 or 3 spatial axes and one component axis"); goto done; }
+    if (!PyArray_ISWRITEABLE(out)) { PyErr_SetString(PyExc_ValueError, "out is read-only"); goto done; }
+    if (interp != NEAREST && interp != LINEAR) { PyErr_SetString(PyExc_ValueError, "interp must be 0 (nearest) or 1 (linear)"); goto done; }
+    k.nd = nd; k.interp = interp;
+    k.in_type = type_code(PyArray_TYPE(values)); k.out_type = type_code(PyArray_TYPE(out));
+    if (k.in_type < 0 || k.out_type < 0 || !PyArray_ISNOTSWAPPED(values) || !PyArray_ISNOTSWAPPED(out)) { PyErr_SetString(PyExc_TypeError, "unsupported dtype"); goto done; }
+    k.out_size = (int)PyArray_ITEMSIZE(out);
+    k.same_type = k.in_type == k.out_type;
+    if ((Py_ssize_t)k.out_size != dflt.len) { PyErr_SetString(PyExc_ValueError, "default must be one element of out's dtype"); goto done; }
+    memcpy(k.dflt, dflt.buf, (size_t)dflt.len);
+    if (PyArray_DIM(values, nd) != PyArray_DIM(out, nd)) { PyErr_SetString(PyExc_ValueError, "values and out have different component counts"); goto done; }
+    k.ncomp = PyArray_DIM(out, nd);
+    double mv[9]; int64_t os[3], is[3], fs[3];
+    if (read_vector(matrix, nd * nd, mv, NULL, "matrix") || read_vector(offset, nd, k.b, NULL, "offset") ||
+        read_vector(out_start, nd, NULL, os, "out_start") || read_vector(in_start, nd, NULL, is, "in_start") ||
+        read_vector(full_shape, nd, NULL, fs, "full_shape")) goto done;
+    for (int a = 0; a < nd; ++a) {
+        for (int c = 0; c < nd; ++c) k.m[a][c] = mv[a * nd + c];
+        k.out_start[a] = os[a]; k.in_start[a] = is[a]; k.full_n[a] = fs[a]; k.high[a] = (double)fs[a] - 0.5;
+        k.in_stride[a] = PyArray_STRIDE(values, a); k.out_stride[a] = PyArray_STRIDE(out, a);
+        k.crop_n[a] = PyArray_DIM(values, a); k.out_n[a] = PyArray_DIM(out, a);
+        if (k.crop_n[a] < 1 || fs[a] < 1) { PyErr_SetString(PyExc_ValueError, "empty input"); goto done; }
+    }
+    k.in_cstride = PyArray_STRIDE(values, nd); k.out_cstride = PyArray_STRIDE(out, nd);
+    k.in = PyArray_BYTES(values); k.out = PyArray_BYTES(out);
+    if (plane_lo < 0) plane_lo = 0;
+    if (plane_hi > k.out_n[0]) plane_hi = k.out_n[0];
+    Py_BEGIN_ALLOW_THREADS
+    run_planes(&k, plane_lo, plane_hi);
+    Py_END_ALLOW_THREADS
+    if (k.crop_error) { PyErr_SetString(PyExc_ValueError, "the input crop does not hold every voxel this output block reads"); goto done; }
+    result = Py_None; Py_INCREF(result);
+done:
+    PyBuffer_Release(&dflt);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"resample", py_resample, METH_VARARGS, resample_doc},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_resample", "Compiled resampling kernels (see resample.py).", -1, methods, NULL, NULL, NULL, NULL};
+
+PyMODINIT_FUNC PyInit__resample(void) {
+    import_array();
+    PyObject *m = PyModule_Create(&module);
+    if (m) PyModule_AddIntConstant(m, "AVX2", 0);
+    return m;
+}
