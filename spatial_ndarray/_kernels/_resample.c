@@ -114,9 +114,10 @@ static void inside_columns(const Job *k, const double *row, int64_t j0, int64_t 
 
 /* base index (crop coordinates) and distance along one axis, ITK's way */
 static inline void axis_linear(const Job *k, int a, double x, int64_t *i0, int64_t *i1, double *d) {
-    double f = floor(x);
-    int64_t i = (int64_t)f;
-    double dist = x - f;
+    /* floor without a libm call (positions inside the image are small: the conversion is exact) */
+    int64_t i = (int64_t)x;
+    i -= (double)i > x;
+    double dist = x - (double)i;
     if (i < 0) { i = 0; dist = 0.0; }
     int64_t n = i + 1;
     if (n > k->full_n[a] - 1 || !(dist > 0.0)) n = i;
@@ -136,6 +137,75 @@ static void fill_default(const Job *k, char *o, int64_t from, int64_t to) {
     for (int64_t j = from; j < to; ++j)
         for (int64_t c = 0; c < k->ncomp; ++c) memcpy(o + j * k->out_stride[k->nd - 1] + c * k->out_cstride, k->dflt, (size_t)k->out_size);
 }
+
+/* Same input and output type, one component: the commonest case, with the load and store known at compile
+ * time (the generic loops below switch on the types per element). Arithmetic identical to the generic path. */
+#define STORE_FLOAT(T, v) ((T)(v))
+#define STORE_INT(T, v, lo, hi) ((T)clamp_round((v), (lo), (hi)))
+#define DEFINE_FAST(NAME, T, STORE)                                                                             \
+static void linear3_##NAME(const Job *k, const double *row, char *o, int64_t lo, int64_t hi) {                  \
+    const int64_t sz = k->in_stride[0], sy = k->in_stride[1], sx = k->in_stride[2], j0 = k->out_start[2];        \
+    const int64_t ostep = k->out_stride[2];                                                                    \
+    const char *p = k->in;                                                                                     \
+    for (int64_t j = lo; j < hi; ++j) {                                                                        \
+        int64_t z0, z1, y0, y1, x0, x1; double dz, dy, dx;                                                     \
+        axis_linear(k, 0, row[0] + k->m[0][2] * (double)j, &z0, &z1, &dz);                                     \
+        axis_linear(k, 1, row[1] + k->m[1][2] * (double)j, &y0, &y1, &dy);                                     \
+        axis_linear(k, 2, row[2] + k->m[2][2] * (double)j, &x0, &x1, &dx);                                     \
+        const char *q00 = p + z0 * sz + y0 * sy, *q01 = p + z0 * sz + y1 * sy;                                 \
+        const char *q10 = p + z1 * sz + y0 * sy, *q11 = p + z1 * sz + y1 * sy;                                 \
+        const int64_t ox0 = x0 * sx, ox1 = x1 * sx;                                                            \
+        double v000 = *(const T *)(q00 + ox0), v001 = *(const T *)(q00 + ox1);                                 \
+        double v010 = *(const T *)(q01 + ox0), v011 = *(const T *)(q01 + ox1);                                 \
+        double v100 = *(const T *)(q10 + ox0), v101 = *(const T *)(q10 + ox1);                                 \
+        double v110 = *(const T *)(q11 + ox0), v111 = *(const T *)(q11 + ox1);                                 \
+        double a00 = v000 + (v001 - v000) * dx, a10 = v010 + (v011 - v010) * dx;                               \
+        double b0 = a00 + (a10 - a00) * dy;                                                                    \
+        double a01 = v100 + (v101 - v100) * dx, a11 = v110 + (v111 - v110) * dx;                               \
+        double b1 = a01 + (a11 - a01) * dy;                                                                    \
+        double v = b0 + (b1 - b0) * dz;                                                                        \
+        *(T *)(o + (j - j0) * ostep) = STORE;                                                                  \
+    }                                                                                                          \
+}                                                                                                              \
+static void linear2_##NAME(const Job *k, const double *row, char *o, int64_t lo, int64_t hi) {                  \
+    const int64_t sy = k->in_stride[0], sx = k->in_stride[1], j0 = k->out_start[1], ostep = k->out_stride[1];   \
+    const char *p = k->in;                                                                                     \
+    for (int64_t j = lo; j < hi; ++j) {                                                                        \
+        int64_t y0, y1, x0, x1; double dy, dx;                                                                 \
+        axis_linear(k, 0, row[0] + k->m[0][1] * (double)j, &y0, &y1, &dy);                                     \
+        axis_linear(k, 1, row[1] + k->m[1][1] * (double)j, &x0, &x1, &dx);                                     \
+        const char *q0 = p + y0 * sy, *q1 = p + y1 * sy;                                                       \
+        double v00 = *(const T *)(q0 + x0 * sx), v01 = *(const T *)(q0 + x1 * sx);                             \
+        double v10 = *(const T *)(q1 + x0 * sx), v11 = *(const T *)(q1 + x1 * sx);                             \
+        double a0 = v00 + (v01 - v00) * dx, a1 = v10 + (v11 - v10) * dx;                                      \
+        double v = a0 + (a1 - a0) * dy;                                                                        \
+        *(T *)(o + (j - j0) * ostep) = STORE;                                                                  \
+    }                                                                                                          \
+}                                                                                                              \
+static void nearest_##NAME(const Job *k, const double *row, char *o, int64_t lo, int64_t hi) {                  \
+    const int nd = k->nd, last = nd - 1;                                                                       \
+    const int64_t j0 = k->out_start[last], ostep = k->out_stride[last];                                        \
+    for (int64_t j = lo; j < hi; ++j) {                                                                        \
+        int64_t off = 0;                                                                                       \
+        for (int a = 0; a < nd; ++a) off += axis_nearest(k, a, row[a] + k->m[a][last] * (double)j) * k->in_stride[a]; \
+        *(T *)(o + (j - j0) * ostep) = *(const T *)(k->in + off);                                              \
+    }                                                                                                          \
+}
+
+DEFINE_FAST(u8, uint8_t, STORE_INT(uint8_t, v, 0.0, 255.0))
+DEFINE_FAST(i8, int8_t, STORE_INT(int8_t, v, -128.0, 127.0))
+DEFINE_FAST(u16, uint16_t, STORE_INT(uint16_t, v, 0.0, 65535.0))
+DEFINE_FAST(i16, int16_t, STORE_INT(int16_t, v, -32768.0, 32767.0))
+DEFINE_FAST(u32, uint32_t, STORE_INT(uint32_t, v, 0.0, 4294967295.0))
+DEFINE_FAST(i32, int32_t, STORE_INT(int32_t, v, -2147483648.0, 2147483647.0))
+DEFINE_FAST(i64, int64_t, STORE_INT(int64_t, v, -9223372036854775808.0, 9223372036854774784.0))
+DEFINE_FAST(f32, float, STORE_FLOAT(float, v))
+DEFINE_FAST(f64, double, STORE_FLOAT(double, v))
+
+typedef void (*RowFn)(const Job *, const double *, char *, int64_t, int64_t);
+static const RowFn FAST_LINEAR3[T_COUNT] = {linear3_u8, linear3_i8, linear3_u16, linear3_i16, linear3_u32, linear3_i32, linear3_i64, linear3_f32, linear3_f64};
+static const RowFn FAST_LINEAR2[T_COUNT] = {linear2_u8, linear2_i8, linear2_u16, linear2_i16, linear2_u32, linear2_i32, linear2_i64, linear2_f32, linear2_f64};
+static const RowFn FAST_NEAREST[T_COUNT] = {nearest_u8, nearest_i8, nearest_u16, nearest_i16, nearest_u32, nearest_i32, nearest_i64, nearest_f32, nearest_f64};
 
 /* one output row: row[] its start position, o its first output element */
 static void do_row(Job *k, const double *row, char *o) {
@@ -158,6 +228,11 @@ static void do_row(Job *k, const double *row, char *o) {
         }
     }
     const int it = k->in_type, ot = k->out_type;
+    if (k->same_type && k->ncomp == 1) {
+        const RowFn fn = k->interp == NEAREST ? FAST_NEAREST[it] : (nd == 3 ? FAST_LINEAR3[it] : FAST_LINEAR2[it]);
+        fn(k, row, o, lo, hi);
+        return;
+    }
     if (k->interp == NEAREST) {
         for (int64_t j = lo; j < hi; ++j) {
             int64_t off = 0;
