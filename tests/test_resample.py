@@ -50,7 +50,7 @@ def test_transforms_from_simpleitk_map_points_as_simpleitk_does() -> None:
     (lambda: AffineTransform([1.0, 2.0]), ValueError, "matrix must be a finite square matrix"),
     (lambda: AffineTransform(np.eye(2), [1.0, 2.0, 3.0]), ValueError, "translation must be 2 finite numbers"),
     (lambda: AffineTransform(np.eye(2)).apply([1.0, 2.0, 3.0]), ValueError, r"points must have shape \(\.\.\., 2\)"),
-    (lambda: AffineTransform.from_sitk(object()), TypeError, "no matrix and translation"),
+    (lambda: AffineTransform.from_sitk(object()), TypeError, "object has no matrix and translation"),
     (lambda: AffineTransform.from_homogeneous(np.ones((3, 3))), ValueError, "last row"),
 ])
 def test_bad_transforms_are_refused(make: object, error: type, pattern: str) -> None:
@@ -403,3 +403,80 @@ def test_label_linear_matches_simpleitk_label_linear(n: int) -> None:
     theirs = _sitk_resample(image, reference, transform, sitk.sitkLabelLinear, 0.0)
     assert set(np.unique(ours)) <= {0, 3, 7, 9} and len(np.unique(ours)) == 4
     np.testing.assert_array_equal(ours, theirs)
+
+
+# -- SimpleITK transforms of every affine kind ---------------------------------------------------------------------
+
+
+def _maps_points_like(converted: AffineTransform, transform: object, dimension: int) -> None:
+    rng = np.random.default_rng(0)
+    for point in rng.normal(size=(5, dimension)) * 10:
+        expected = np.array(transform.TransformPoint(point[::-1].tolist()))[::-1]  # type: ignore[attr-defined]
+        np.testing.assert_allclose(converted.apply(point), expected, atol=1e-9)
+
+
+def _affine_kinds() -> list:
+    affine = sitk.AffineTransform([1.1, 0.2, 0.0, -0.1, 0.9, 0.3, 0.0, 0.1, 1.2], [1.0, 2.0, 3.0], [0.5, 0.0, -1.0])
+    euler = sitk.Euler3DTransform([1.0, 2.0, 3.0], 0.1, -0.2, 0.3, [4.0, 5.0, 6.0])
+    composite = sitk.CompositeTransform([euler, sitk.TranslationTransform(3, [1.0, -2.0, 0.5]), affine])
+    return [
+        sitk.TranslationTransform(3, [1.0, -2.0, 0.5]),
+        sitk.ScaleTransform(3, [2.0, 0.5, 1.5]),
+        sitk.Similarity3DTransform(1.3, [0.1, 0.2, 0.3, float(np.sqrt(0.86))], [1.0, 0.0, 0.0], [0.0, 1.0, 2.0]),
+        sitk.VersorRigid3DTransform([0.0, 0.0, 0.38268343, 0.92387953], [1.0, 2.0, 3.0], [2.0, 0.0, 1.0]),
+        sitk.ScaleSkewVersor3DTransform([1.2, 0.9, 1.1], [0.1, 0.0, -0.1, 0.0, 0.2, 0.0], [0, 0, 0, 1], [1, 2, 3], [0, 0, 1]),
+        euler, affine, composite,
+        sitk.Transform(euler),  # the generic transform ReadTransform and registration return
+        sitk.Euler2DTransform([1.0, 2.0], 0.4, [3.0, -1.0]),
+    ]
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("index", range(10))
+def test_from_sitk_converts_every_affine_kind(index: int) -> None:
+    transform = _affine_kinds()[index]
+    _maps_points_like(AffineTransform.from_sitk(transform), transform, transform.GetDimension())
+
+
+@pytest.mark.interop
+def test_from_sitk_reads_a_transform_file(tmp_path: object) -> None:
+    composite = _affine_kinds()[7]
+    path = f"{tmp_path}/t.tfm"
+    sitk.WriteTransform(composite, path)
+    read = sitk.ReadTransform(path)
+    _maps_points_like(AffineTransform.from_sitk(read), composite, 3)
+
+
+@pytest.mark.interop
+def test_from_sitk_refuses_deformable_transforms_by_name() -> None:
+    bspline = sitk.BSplineTransformInitializer(sitk.Image([8, 8], sitk.sitkFloat32), [3, 3])
+    with pytest.raises(TypeError, match="BSplineTransform is not affine"):
+        AffineTransform.from_sitk(bspline)
+    field = sitk.DisplacementFieldTransform(sitk.Image([4, 4], sitk.sitkVectorFloat64))
+    with pytest.raises(TypeError, match="DisplacementFieldTransform is not affine"):
+        AffineTransform.from_sitk(field)
+    with pytest.raises(TypeError, match="BSplineTransform is not affine"):
+        AffineTransform.from_sitk(sitk.CompositeTransform([sitk.TranslationTransform(2, [1.0, 0.0]), bspline]))
+
+
+@pytest.mark.interop
+@pytest.mark.parametrize("compute_zyx", [False, True])
+def test_from_sitk_euler_is_simpleitks_euler3d(compute_zyx: bool) -> None:
+    rng = np.random.default_rng(2)
+    for _ in range(4):
+        angles, centre, shift = rng.normal(size=3), rng.normal(size=3) * 5, rng.normal(size=3)
+        theirs = sitk.Euler3DTransform(centre[::-1].tolist(), *angles, shift[::-1].tolist())
+        theirs.SetComputeZYX(compute_zyx)
+        ours = AffineTransform.from_sitk_euler(*angles, center=centre, translation=shift, compute_zyx=compute_zyx)
+        _maps_points_like(ours, theirs, 3)
+    with pytest.raises(ValueError, match="angle_y must be a finite number"):
+        AffineTransform.from_sitk_euler(0.0, float("nan"), 0.0)
+
+
+def test_from_euler_convention_in_numpy_order() -> None:
+    """Documented: about numpy axis 0 first, turning axis 1 towards axis 2; then about axis 1 (0 towards 2)."""
+    quarter = np.pi / 2
+    about0 = AffineTransform.from_euler([quarter, 0.0, 0.0])
+    np.testing.assert_allclose(about0.apply([0.0, 1.0, 0.0]), [0.0, 0.0, 1.0], atol=1e-15)
+    both = AffineTransform.from_euler([quarter, quarter, 0.0])
+    np.testing.assert_allclose(both.apply([0.0, 1.0, 0.0]), [-1.0, 0.0, 0.0], atol=1e-15)
