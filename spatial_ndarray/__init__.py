@@ -19,6 +19,9 @@ from .filters import distance_transform, gaussian_filter, gradient
 from .pyramid import downsample, pyramid
 from .resample import resample, resample_to_fit, resample_to_spacing  # functions: `sn.resample(image, ...)`
 from .transforms import AffineTransform
+# resampling engine: point sampling, physical crops, the no-overlap warning
+from .crop import crop
+from .resample import NoOverlapWarning, sample
 
 __all__ = [
     "AffineTransform",
@@ -38,6 +41,9 @@ __all__ = [
     "resample",
     "resample_to_fit",
     "resample_to_spacing",
+    "NoOverlapWarning",
+    "crop",
+    "sample",
     "to_xarray",
     "from_xarray",
     "from_sitk",

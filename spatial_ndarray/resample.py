@@ -427,10 +427,7 @@ def resample_to_spacing(image: SpatialArray, spacing: npt.ArrayLike, *, antialia
     if new.shape != (n,) or not np.all(new > 0) or not np.isfinite(new).all():
         raise ValueError(f"spacing must be {n} positive finite numbers, got {spacing!r}")
     factors = new / source.spacing
-    shape = tuple(max(1, int(round(length / f))) for length, f in zip(image.shape[:n], factors))
-    # the first new voxel's box starts at the image's extent start, -0.5 old voxels
-    start = -0.5 + 0.5 * factors
-    grid = source.sliced(start, factors, None)
+    grid, shape = source.respaced(image.shape[:n], new)
     values: Any = image
     if antialias and np.any(factors > 1):
         sigma = [max(0.0, (f - 1) / 2) for f in factors] + [0.0] * (image.ndim - n)
@@ -438,3 +435,38 @@ def resample_to_spacing(image: SpatialArray, spacing: npt.ArrayLike, *, antialia
                               geometry=source, meta=image._meta)
     return resample(values, size=shape, origin=grid.origin, spacing=grid.spacing, direction=grid.direction,
                     interpolator=interpolator, dtype=image.dtype)
+
+
+def sample(image: SpatialArray, points: npt.ArrayLike, *, interpolator: str = "linear", default_value: float = math.nan) -> np.ndarray:
+    """Values of ``image`` at arbitrary physical ``points`` ``(..., P)``: shape ``(...)`` plus the component axes.
+
+    The same inside rule (continuous index in ``[-0.5, n - 0.5)``) and the same
+    interpolation arithmetic as `resample`'s kernel; no coordinate grids. Linear
+    returns float64; nearest and label keep the image's dtype unless
+    ``default_value`` needs a wider one (NaN with integers gives float64).
+
+    Examples
+    --------
+    >>> img = SpatialArray(np.array([0.0, 10.0, 20.0]), origin=[5.0], spacing=[2.0])
+    >>> sample(img, [[6.0], [9.5], [100.0]]).tolist()
+    [5.0, 20.0, nan]
+    """
+    from ._kernels.fallback import interpolate
+
+    if not isinstance(image, SpatialArray):
+        raise TypeError(f"sample needs a SpatialArray, got {type(image).__name__}")
+    if interpolator not in _KERNEL_CODES:
+        raise ValueError(f"interpolator must be one of {sorted(_KERNEL_CODES)}, got {interpolator!r}")
+    geometry = image.geometry
+    index = geometry.physical_to_index(points)  # validates the shape (..., P)
+    n = geometry.spatial_ndim
+    lengths = np.asarray(image.shape[:n], dtype=np.int64)
+    flat = index.reshape(-1, n)
+    inside = np.asarray(geometry.contains_index(flat, image.shape[:n]))
+    values = np.asarray(image)
+    code = _KERNEL_CODES[interpolator]
+    picked = interpolate(values, [flat[:, a] for a in range(n)], inside, lengths, np.zeros(n, np.int64), code)
+    dtype = np.dtype(np.float64) if code == 1 else np.result_type(values.dtype, default_value)
+    result = picked.astype(dtype)
+    result[~inside] = default_value
+    return result.reshape(index.shape[:-1] + values.shape[n:])

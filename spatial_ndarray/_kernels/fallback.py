@@ -50,28 +50,39 @@ def resample(
         for a in range(nd):
             inside &= (positions[a] >= -0.5) & (positions[a] < full[a] - 0.5)
         block = out[lo:hi]
-        if interp == NEAREST:
-            index = []
-            for a in range(nd):
-                k = np.right_shift(np.rint(np.where(inside, positions[a], 0.0) * 2 + 0.5).astype(np.int64), 1)
-                index.append(_crop_index(np.clip(k, 0, full[a] - 1) - start[a], values.shape[a], inside))
-            picked = values[tuple(index)]
-            block[...] = picked if picked.dtype == out.dtype else round_to(picked.astype(np.float64), out.dtype)
-        else:
-            base, upper, distance = [], [], []
-            for a in range(nd):
-                x = np.where(inside, positions[a], 0.0)
-                f = np.floor(x)
-                i = f.astype(np.int64)
-                d = x - f
-                d = np.where(i < 0, 0.0, d)
-                i = np.maximum(i, 0)
-                n = np.where((i + 1 > full[a] - 1) | ~(d > 0.0), i, i + 1)
-                base.append(_crop_index(i - start[a], values.shape[a], inside))
-                upper.append(_crop_index(n - start[a], values.shape[a], inside))
-                distance.append(d[..., None])
-            block[...] = round_to(_lerp(values, base, upper, distance), out.dtype)
+        picked = interpolate(values, positions, inside, full, start, interp)
+        block[...] = picked if picked.dtype == out.dtype else round_to(picked.astype(np.float64), out.dtype)
         block[~inside] = fill
+
+
+def interpolate(values: np.ndarray, positions: list[np.ndarray], inside: np.ndarray, full: np.ndarray, start: np.ndarray,
+                interp: int) -> np.ndarray:
+    """Values at continuous input ``positions`` (one array per spatial axis), the C kernel's arithmetic.
+
+    Nearest returns the input's own values (its dtype); linear returns float64. Entries where ``inside`` is
+    False are computed at index 0 and meant to be overwritten.
+    """
+    nd = len(positions)
+    if interp == NEAREST:
+        index = []
+        for a in range(nd):
+            k = np.right_shift(np.rint(np.where(inside, positions[a], 0.0) * 2 + 0.5).astype(np.int64), 1)
+            index.append(_crop_index(np.clip(k, 0, full[a] - 1) - start[a], values.shape[a], inside))
+        return values[tuple(index)]  # type: ignore[no-any-return]
+    base, upper, distance = [], [], []
+    extra = (None,) * (values.ndim - nd)
+    for a in range(nd):
+        x = np.where(inside, positions[a], 0.0)
+        f = np.floor(x)
+        i = f.astype(np.int64)
+        d = x - f
+        d = np.where(i < 0, 0.0, d)
+        i = np.maximum(i, 0)
+        n = np.where((i + 1 > full[a] - 1) | ~(d > 0.0), i, i + 1)
+        base.append(_crop_index(i - start[a], values.shape[a], inside))
+        upper.append(_crop_index(n - start[a], values.shape[a], inside))
+        distance.append(d[(...,) + extra])
+    return _lerp(values, base, upper, distance)
 
 
 def _crop_index(index: np.ndarray, length: int, inside: np.ndarray) -> np.ndarray:
