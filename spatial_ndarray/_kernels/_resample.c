@@ -13,7 +13,9 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#ifndef NPY_NO_DEPRECATED_API
 #define NPY_NO_DEPRECATED_API NPY_1_7_API_VERSION
+#endif
 #include <numpy/arrayobject.h>
 #include <math.h>
 #include <stdint.h>
