@@ -147,3 +147,35 @@ def test_integer_linear_rounds_to_nearest_and_clamps(dtype: str) -> None:
         high = resample(image, size=[5], spacing=[1.0], dtype=np.uint8, default_value=0)
         assert np.asarray(high).min() >= 0 and np.asarray(high).max() <= 255
         assert info.min <= out.min() and out.max() <= info.max
+
+
+_SCALAR_VS_AVX2 = """
+import sys, numpy as np
+from spatial_ndarray.resample import _resample_block
+rng = np.random.default_rng(1)
+for shape, dtype in (((31, 29, 27), "f4"), ((33, 35, 30), "f8"), ((61, 67), "f4"), ((50, 45), "f8")):
+    n = len(shape)
+    q, _ = np.linalg.qr(rng.normal(size=(n, n)))
+    values = (rng.normal(size=shape) * 100).astype(dtype)
+    out = _resample_block(values, q * 0.9, (np.array(shape) - 1) / 2 - q @ (np.array(shape) - 1) / 2 * 0.9 + 0.3,
+                          tuple(s + 3 for s in shape), (0,) * n, (0,) * n, shape, "linear", -1.0)
+    sys.stdout.buffer.write(out.tobytes())
+"""
+
+
+@compiled
+def test_the_avx2_and_scalar_linear_paths_agree_bit_for_bit() -> None:
+    import os
+    import subprocess
+    import sys
+
+    from spatial_ndarray._kernels import _resample  # type: ignore[attr-defined]
+
+    if not _resample.AVX2:
+        pytest.skip("this CPU has no AVX2: only the scalar path runs")
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    env = {**os.environ, "PYTHONPATH": root + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    vector = subprocess.run([sys.executable, "-c", _SCALAR_VS_AVX2], env=env, capture_output=True, check=True).stdout
+    scalar = subprocess.run([sys.executable, "-c", _SCALAR_VS_AVX2], env={**env, "SPATIAL_NDARRAY_NO_AVX2": "1"},
+                            capture_output=True, check=True).stdout
+    assert len(vector) > 100_000 and vector == scalar

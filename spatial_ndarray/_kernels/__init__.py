@@ -1,6 +1,7 @@
 """Resampling kernels: the compiled extension, or its numpy twin (same results, slower).
 
-``SPATIAL_NDARRAY_PURE_PYTHON=1`` in the environment forces the numpy path. When the extension is
+``SPATIAL_NDARRAY_PURE_PYTHON=1`` in the environment forces the numpy path (``SPATIAL_NDARRAY_NO_AVX2=1``
+keeps the compiled kernel but skips its AVX2 rows, for comparison). When the extension is
 missing otherwise, the first resampling warns once, naming the slow path.
 """
 
