@@ -213,22 +213,30 @@ DEFINE_FAST(f64, double, STORE_FLOAT(double, v))
 #include <immintrin.h>
 #define HAVE_AVX2_PATH 1
 
-__attribute__((target("avx2"))) static inline void axis_linear4(const Job *k, int a, __m256d x, __m256i *o0, __m256i *o1, __m256d *d) {
+/* per-axis constants, loaded once per row (stores through char pointers would force reloads from the Job) */
+typedef struct { __m256d top, start; __m256i stride; } Axis4;
+
+__attribute__((target("avx2"))) static inline Axis4 axis4_constants(const Job *k, int a) {
+    Axis4 c;
+    c.top = _mm256_set1_pd((double)(k->full_n[a] - 1));
+    c.start = _mm256_set1_pd((double)k->in_start[a]);
+    c.stride = _mm256_set1_epi64x(k->in_stride[a]);
+    return c;
+}
+
+__attribute__((target("avx2"))) static inline void axis_linear4(Axis4 c, __m256d x, __m256i *o0, __m256i *o1, __m256d *d) {
     const __m256d f = _mm256_floor_pd(x);
     __m256d dist = _mm256_sub_pd(x, f);
     const __m256d zero = _mm256_setzero_pd();
     const __m256d negative = _mm256_cmp_pd(f, zero, _CMP_LT_OQ);
     const __m256d base = _mm256_blendv_pd(f, zero, negative);
     dist = _mm256_blendv_pd(dist, zero, negative);
-    const __m256d top = _mm256_set1_pd((double)(k->full_n[a] - 1));
     const __m256d next = _mm256_add_pd(base, _mm256_set1_pd(1.0));
-    const __m256d step = _mm256_and_pd(_mm256_cmp_pd(next, top, _CMP_LE_OQ), _mm256_cmp_pd(dist, zero, _CMP_GT_OQ));
+    const __m256d step = _mm256_and_pd(_mm256_cmp_pd(next, c.top, _CMP_LE_OQ), _mm256_cmp_pd(dist, zero, _CMP_GT_OQ));
     const __m256d upper = _mm256_blendv_pd(base, next, step);
-    const __m256d start = _mm256_set1_pd((double)k->in_start[a]);
-    const __m256i stride = _mm256_set1_epi64x(k->in_stride[a]);
     /* indices (crop coordinates) fit 32 bits; _mm256_mul_epi32 gives the 64-bit byte offsets */
-    *o0 = _mm256_mul_epi32(_mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(_mm256_sub_pd(base, start))), stride);
-    *o1 = _mm256_mul_epi32(_mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(_mm256_sub_pd(upper, start))), stride);
+    *o0 = _mm256_mul_epi32(_mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(_mm256_sub_pd(base, c.start))), c.stride);
+    *o1 = _mm256_mul_epi32(_mm256_cvtepi32_epi64(_mm256_cvtpd_epi32(_mm256_sub_pd(upper, c.start))), c.stride);
     *d = dist;
 }
 
@@ -242,16 +250,17 @@ __attribute__((target("avx2"))) static int64_t linear3_avx2_##NAME(const Job *k,
     const __m256d r0 = _mm256_set1_pd(row[0]), r1 = _mm256_set1_pd(row[1]), r2 = _mm256_set1_pd(row[2]);       \
     const __m256d m0 = _mm256_set1_pd(k->m[0][2]), m1 = _mm256_set1_pd(k->m[1][2]), m2 = _mm256_set1_pd(k->m[2][2]); \
     const __m256d lanes = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);                                                   \
+    const Axis4 c0 = axis4_constants(k, 0), c1 = axis4_constants(k, 1), c2 = axis4_constants(k, 2);          \
+    const char *p = k->in;                                                                                     \
     int64_t j = lo;                                                                                            \
     for (; j + 4 <= hi; j += 4) {                                                                              \
         const __m256d jj = _mm256_add_pd(_mm256_set1_pd((double)j), lanes);                                    \
         __m256i z0, z1, y0, y1, x0, x1; __m256d dz, dy, dx;                                                    \
-        axis_linear4(k, 0, _mm256_add_pd(r0, _mm256_mul_pd(m0, jj)), &z0, &z1, &dz);                          \
-        axis_linear4(k, 1, _mm256_add_pd(r1, _mm256_mul_pd(m1, jj)), &y0, &y1, &dy);                          \
-        axis_linear4(k, 2, _mm256_add_pd(r2, _mm256_mul_pd(m2, jj)), &x0, &x1, &dx);                          \
+        axis_linear4(c0, _mm256_add_pd(r0, _mm256_mul_pd(m0, jj)), &z0, &z1, &dz);                          \
+        axis_linear4(c1, _mm256_add_pd(r1, _mm256_mul_pd(m1, jj)), &y0, &y1, &dy);                          \
+        axis_linear4(c2, _mm256_add_pd(r2, _mm256_mul_pd(m2, jj)), &x0, &x1, &dx);                          \
         const __m256i q00 = _mm256_add_epi64(z0, y0), q01 = _mm256_add_epi64(z0, y1);                          \
         const __m256i q10 = _mm256_add_epi64(z1, y0), q11 = _mm256_add_epi64(z1, y1);                          \
-        const char *p = k->in;                                                                                 \
         __m256d v000 = GATHER(p, _mm256_add_epi64(q00, x0)), v001 = GATHER(p, _mm256_add_epi64(q00, x1));      \
         __m256d v010 = GATHER(p, _mm256_add_epi64(q01, x0)), v011 = GATHER(p, _mm256_add_epi64(q01, x1));      \
         __m256d v100 = GATHER(p, _mm256_add_epi64(q10, x0)), v101 = GATHER(p, _mm256_add_epi64(q10, x1));      \
@@ -268,13 +277,14 @@ __attribute__((target("avx2"))) static int64_t linear2_avx2_##NAME(const Job *k,
     const __m256d r0 = _mm256_set1_pd(row[0]), r1 = _mm256_set1_pd(row[1]);                                   \
     const __m256d m0 = _mm256_set1_pd(k->m[0][1]), m1 = _mm256_set1_pd(k->m[1][1]);                           \
     const __m256d lanes = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);                                                   \
+    const Axis4 c0 = axis4_constants(k, 0), c1 = axis4_constants(k, 1);                                        \
+    const char *p = k->in;                                                                                     \
     int64_t j = lo;                                                                                            \
     for (; j + 4 <= hi; j += 4) {                                                                              \
         const __m256d jj = _mm256_add_pd(_mm256_set1_pd((double)j), lanes);                                    \
         __m256i y0, y1, x0, x1; __m256d dy, dx;                                                                \
-        axis_linear4(k, 0, _mm256_add_pd(r0, _mm256_mul_pd(m0, jj)), &y0, &y1, &dy);                          \
-        axis_linear4(k, 1, _mm256_add_pd(r1, _mm256_mul_pd(m1, jj)), &x0, &x1, &dx);                          \
-        const char *p = k->in;                                                                                 \
+        axis_linear4(c0, _mm256_add_pd(r0, _mm256_mul_pd(m0, jj)), &y0, &y1, &dy);                          \
+        axis_linear4(c1, _mm256_add_pd(r1, _mm256_mul_pd(m1, jj)), &x0, &x1, &dx);                          \
         __m256d v00 = GATHER(p, _mm256_add_epi64(y0, x0)), v01 = GATHER(p, _mm256_add_epi64(y0, x1));          \
         __m256d v10 = GATHER(p, _mm256_add_epi64(y1, x0)), v11 = GATHER(p, _mm256_add_epi64(y1, x1));          \
         __m256d v = LERP(LERP(v00, v01, dx), LERP(v10, v11, dx), dy);                                          \
