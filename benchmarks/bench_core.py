@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import argparse
 import platform
+import sys
+import time
 import timeit
 from collections.abc import Callable
 from typing import Any
@@ -85,13 +87,16 @@ def main() -> None:
     versions = f"python {platform.python_version()}, numpy {np.__version__}, spatial_ndarray {sn.__version__}"
     if u is not None:
         versions += f", astropy {astropy.__version__}"
-    print(versions)
+    print(versions, flush=True)
     header = f"{'operation':<22}{'elements':>10}{'numpy us':>11}{'spatial us':>12}{'overhead us':>13}{'ratio':>8}"
     if u is not None:
         header += f"{'Quantity us':>13}{'overhead us':>13}{'ratio':>8}"
     print(header)
-    print("-" * len(header))
-    for name, operation in OPERATIONS.items():
+    print("-" * len(header), flush=True)
+    started = time.perf_counter()
+    for number, (name, operation) in enumerate(OPERATIONS.items(), 1):
+        # progress on stderr (the table on stdout stays clean when redirected)
+        print(f"[{number}/{len(OPERATIONS)}] {name} ({time.perf_counter() - started:.0f} s elapsed)", file=sys.stderr, flush=True)
         for size in SHAPES:
             kinds = operands(size)
             for a, b, c in kinds.values():
@@ -105,7 +110,7 @@ def main() -> None:
                 if kind in times:
                     row += f"{times[kind] * 1e6:>{12 if kind == 'SpatialArray' else 13}.2f}"
                     row += f"{(times[kind] - base) * 1e6:>13.2f}{times[kind] / base:>8.2f}"
-            print(row)
+            print(row, flush=True)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,9 @@ from .pyramid import downsample, pyramid
 from .resample import resample, resample_to_fit, resample_to_spacing  # functions: `sn.resample(image, ...)`
 from .transforms import AffineTransform
 from .orientation import convert_frame, lps_to_ras, orientation, ras_to_lps, reorient  # files helper: chapter 17
+# resampling engine: point sampling, physical crops, the no-overlap warning
+from .crop import crop
+from .resample import NoOverlapWarning, sample
 
 __all__ = [
     "AffineTransform",
@@ -39,6 +42,9 @@ __all__ = [
     "resample",
     "resample_to_fit",
     "resample_to_spacing",
+    "NoOverlapWarning",
+    "crop",
+    "sample",
     "to_xarray",
     "from_xarray",
     "imshow",

@@ -93,10 +93,15 @@ def gradient(image: SpatialArray) -> SpatialArray:
 def distance_transform(mask: SpatialArray) -> SpatialArray:
     """For every nonzero element, the physical distance to the nearest zero element (scipy's EDT, spacing as sampling).
 
+    A mask with no zero element has no distance to measure: every element is ``inf``
+    (scipy would return distances to its array boundary instead).
+
     Examples
     --------
     >>> distance_transform(SpatialArray(np.array([0, 1, 1, 1]), spacing=[2.0])).tolist()
     [0.0, 2.0, 4.0, 6.0]
+    >>> distance_transform(SpatialArray(np.array([1, 1]), spacing=[2.0])).tolist()
+    [inf, inf]
     """
     from scipy import ndimage
 
@@ -104,5 +109,8 @@ def distance_transform(mask: SpatialArray) -> SpatialArray:
     geometry = mask.geometry
     if mask.ndim != geometry.spatial_ndim:
         raise ValueError("distance_transform needs a scalar mask (no component axes)")
-    distances = ndimage.distance_transform_edt(np.asarray(mask), sampling=geometry.spacing)
+    values = np.asarray(mask)
+    if values.size and np.all(values != 0):  # no background: scipy would measure to its array edge
+        return SpatialArray(np.full(values.shape, np.inf), geometry=geometry, meta=mask._meta)
+    distances = ndimage.distance_transform_edt(values, sampling=geometry.spacing)
     return SpatialArray(distances, geometry=geometry, meta=mask._meta)

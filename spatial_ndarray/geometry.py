@@ -497,6 +497,60 @@ class Geometry:
         shape = tuple(int(max(1, math.ceil((hi - lo) / step - 1e-9))) for lo, hi, step in zip(low, high, s))
         return cls(d @ (low + 0.5 * s), s, d), shape
 
+    def respaced(self, shape: Sequence[int], spacing: npt.ArrayLike) -> tuple[Geometry, tuple[int, ...]]:
+        """The grid with ``spacing`` over the extent (SA-3.1) of an array of ``shape``: it covers the whole extent
+        and every one of its voxel centres lies inside it.
+
+        ``ceil(length / spacing)`` voxels per axis (one more than the extent would hold at most), centred on
+        the extent, so the overhang is the same at both ends and under half a new voxel.
+
+        Examples
+        --------
+        >>> g, shape = Geometry(spacing=[1.0]).respaced([5], [2.0])  # extent [-0.5, 4.5]
+        >>> shape, g.origin.tolist()
+        ((3,), [0.0])
+        """
+        origin, old, direction = self._numpy()
+        n = old.shape[0]
+        new = _as_real_array("spacing", spacing, 1)
+        if new.shape != (n,) or not np.all(new > 0):
+            raise ValueError(f"spacing must be {n} positive finite numbers, got {spacing!r}")
+        lengths = np.asarray(shape, dtype=np.float64) * old  # physical extent per axis
+        # an extent over a whole number of new voxels by under 1e-6 of one is that number: spacings stored in
+        # float32 (NIfTI) would otherwise add a voxel and shift the grid by half a spacing
+        counts = tuple(int(max(1, math.ceil(length / step - 1e-6))) for length, step in zip(lengths, new))
+        first = (-0.5 * old) + (lengths - np.asarray(counts) * new) / 2 + new / 2  # first centre, along each axis
+        return Geometry(origin + direction @ first, new, direction), counts
+
+    def index_box(self, lower: npt.ArrayLike, upper: npt.ArrayLike, shape: Sequence[int]) -> tuple[slice, ...]:
+        """The basic slices of the voxels of an array of ``shape`` whose centres lie in the physical box
+        ``[lower, upper]``; for an oblique grid, the index bounding box of the box's corners.
+
+        Raises ValueError when no voxel is selected, naming the box and the array's extent.
+
+        Examples
+        --------
+        >>> Geometry(origin=[10.0], spacing=[2.0]).index_box([13.0], [20.0], [8])
+        (slice(2, 6, None),)
+        """
+        origin, _, _ = self._numpy()
+        p = origin.shape[0]
+        low, high = _as_real_array("lower", lower, 1), _as_real_array("upper", upper, 1)
+        if low.shape != (p,) or high.shape != (p,):
+            raise ValueError(f"lower and upper must be {p} finite numbers (a physical point each), got {lower!r}, {upper!r}")
+        if np.any(low > high):
+            raise ValueError(f"lower must not exceed upper on any axis, got lower {low.tolist()}, upper {high.tolist()}")
+        corners = np.array(np.meshgrid(*zip(low, high), indexing="ij")).reshape(p, -1).T
+        index = self.physical_to_index(corners)
+        tolerance = 1e-9  # a centre on the box's face, up to rounding, is inside
+        starts = np.maximum(np.ceil(index.min(axis=0) - tolerance), 0).astype(int)
+        stops = np.minimum(np.floor(index.max(axis=0) + tolerance) + 1, np.asarray(shape)).astype(int)
+        if np.any(stops <= starts):
+            raise ValueError(f"no voxel centre lies in the box lower={low.tolist()}, upper={high.tolist()}: the array "
+                             f"covers {np.round(self.corners(shape).min(axis=0), 6).tolist()} to "
+                             f"{np.round(self.corners(shape).max(axis=0), 6).tolist()}")
+        return tuple(slice(int(a), int(b)) for a, b in zip(starts, stops))
+
     @classmethod
     def from_affine(cls, affine: npt.ArrayLike, *, shear_tolerance: float | None = None) -> Geometry:
         """The geometry whose `affine` is ``affine`` (``(P+1, N+1)``): origin, spacing and direction from its columns.

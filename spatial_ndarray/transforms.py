@@ -148,10 +148,13 @@ class AffineTransform:
 
     @classmethod
     def from_euler(cls, angles: npt.ArrayLike, *, center: npt.ArrayLike | None = None, translation: npt.ArrayLike | None = None) -> AffineTransform:
-        """A rigid 3-D transform: rotations by ``angles`` (radians) about physical axes 0, 1 and 2, applied in
-        that order about ``center``, then ``translation``.
+        """A rigid 3-D transform in numpy axis order: rotations by ``angles`` (radians) about physical axes 0, 1
+        and 2 (numpy order), applied in that order about ``center``, then ``translation``.
 
-        A rotation about axis ``i`` turns the plane of the other two axes, in increasing order.
+        A rotation about axis ``i`` turns the plane of the other two axes from the lower axis towards the higher
+        (`from_rotation`). This is NOT SimpleITK's ``Euler3DTransform`` convention (angles about x, y, z, i.e.
+        numpy axes 2, 1, 0, composed as ``Rz @ Rx @ Ry`` with the opposite sense in numpy order): use
+        `from_sitk_euler` for that.
 
         Examples
         --------
@@ -169,6 +172,31 @@ class AffineTransform:
         return cls(matrix, translation, center)
 
     @classmethod
+    def from_sitk_euler(cls, angle_x: float, angle_y: float, angle_z: float, *, center: npt.ArrayLike | None = None,
+                        translation: npt.ArrayLike | None = None, compute_zyx: bool = False) -> AffineTransform:
+        """SimpleITK's ``Euler3DTransform(center, angle_x, angle_y, angle_z, translation)``, with ``center`` and
+        ``translation`` given in numpy axis order (z, y, x) like every point here.
+
+        The matrix is ITK's ``Rz @ Rx @ Ry`` in (x, y, z) order (``Rz @ Ry @ Rx`` with ``compute_zyx``, like
+        ``SetComputeZYX(True)``), each a right-handed rotation about its axis; it is returned in numpy order.
+
+        Examples
+        --------
+        >>> t = AffineTransform.from_sitk_euler(0.0, 0.0, np.pi / 2)  # about z: x goes to y
+        >>> np.round(t.apply([[0.0, 0.0, 1.0]]), 12)  # numpy order (z, y, x)
+        array([[0., 1., 0.]])
+        """
+        for name, value in (("angle_x", angle_x), ("angle_y", angle_y), ("angle_z", angle_z)):
+            if not np.isfinite(_real(name, value)).all() or np.ndim(value) != 0:
+                raise ValueError(f"{name} must be a finite number (radians), got {value!r}")
+        cx, sx, cy, sy, cz, sz = (f(float(v)) for v in (angle_x, angle_y, angle_z) for f in (np.cos, np.sin))
+        rx = np.array([[1.0, 0.0, 0.0], [0.0, cx, -sx], [0.0, sx, cx]])
+        ry = np.array([[cy, 0.0, sy], [0.0, 1.0, 0.0], [-sy, 0.0, cy]])
+        rz = np.array([[cz, -sz, 0.0], [sz, cz, 0.0], [0.0, 0.0, 1.0]])
+        xyz = rz @ ry @ rx if compute_zyx else rz @ rx @ ry
+        return cls(xyz[::-1, ::-1], translation, center)
+
+    @classmethod
     def from_itk(cls, matrix: npt.ArrayLike, translation: npt.ArrayLike, center: npt.ArrayLike | None = None) -> AffineTransform:
         """From ITK/SimpleITK's (x, y, z)-order matrix (flat or square), translation and center."""
         t = _real("translation", translation)
@@ -182,11 +210,51 @@ class AffineTransform:
 
     @classmethod
     def from_sitk(cls, transform: Any) -> AffineTransform:
-        """From a SimpleITK transform with a matrix and an offset (Euler, Similarity, Affine, Versor...)."""
-        try:
+        """From any affine SimpleITK transform: Euler, Similarity, Versor, Affine, Translation, Scale, a
+        `CompositeTransform` of affine parts, and the generic ``sitk.Transform`` that ``sitk.ReadTransform`` and
+        registration return (resolved with ``Downcast``).
+
+        Deformable transforms (BSpline, displacement fields) are refused with a TypeError naming the kind.
+
+        Examples
+        --------
+        >>> import SimpleITK as sitk  # doctest: +SKIP
+        >>> AffineTransform.from_sitk(sitk.TranslationTransform(2, [1.0, 2.0])).translation  # doctest: +SKIP
+        array([2., 1.])
+        """
+        kind = type(transform).__name__
+        if hasattr(transform, "Downcast") and kind == "Transform":
+            transform = transform.Downcast()
+            kind = type(transform).__name__
+        if kind == "CompositeTransform" or hasattr(transform, "GetNthTransform"):
+            parts = [cls.from_sitk(transform.GetNthTransform(i)) for i in range(transform.GetNumberOfTransforms())]
+            if not parts:
+                return cls(np.eye(transform.GetDimension()))
+            result = parts[-1]  # ITK applies a composite's transforms last added first
+            for part in reversed(parts[:-1]):
+                result = result.then(part)
+            return result
+        if hasattr(transform, "IsLinear") and not transform.IsLinear():
+            raise TypeError(f"{kind} is not affine (a deformable transform): resample with SimpleITK itself, "
+                            f"or convert only affine transforms")
+        if hasattr(transform, "GetMatrix") and hasattr(transform, "GetTranslation"):
             return cls.from_itk(transform.GetMatrix(), transform.GetTranslation(), transform.GetCenter())
-        except AttributeError as error:
-            raise TypeError(f"{type(transform).__name__} has no matrix and translation to convert") from error
+        if kind == "TranslationTransform" or (hasattr(transform, "GetOffset") and not hasattr(transform, "GetMatrix")):
+            offset = _real("offset", transform.GetOffset())
+            return cls(np.eye(offset.shape[0]), offset[::-1])
+        if hasattr(transform, "GetScale") and hasattr(transform, "GetCenter"):
+            scale = _real("scale", transform.GetScale())
+            return cls(np.diag(scale[::-1]), None, _real("center", transform.GetCenter())[::-1])
+        if hasattr(transform, "IsLinear") and hasattr(transform, "TransformPoint"):
+            return cls._probed(transform)  # any other linear kind: its matrix and offset read from mapped points
+        raise TypeError(f"{kind} has no matrix and translation to convert (expected a SimpleITK transform)")
+
+    @classmethod
+    def _probed(cls, transform: Any) -> AffineTransform:
+        p = int(transform.GetDimension())
+        origin = np.array(transform.TransformPoint([0.0] * p), dtype=np.float64)
+        columns = [np.array(transform.TransformPoint(list(np.eye(p)[i])), dtype=np.float64) - origin for i in range(p)]
+        return cls(np.stack(columns, axis=1)[::-1, ::-1], origin[::-1])
 
     def to_itk(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """ITK (x, y, z)-order matrix, translation and center."""
