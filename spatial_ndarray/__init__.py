@@ -19,6 +19,11 @@ from .filters import distance_transform, gaussian_filter, gradient
 from .pyramid import downsample, pyramid
 from .resample import resample, resample_to_fit, resample_to_spacing  # functions: `sn.resample(image, ...)`
 from .transforms import AffineTransform
+# scipy.ndimage and scikit-image (issue 17): `sn.ndimage` is the drop-in module; these take physical units
+from . import ndimage
+from .measure import LabelStatistics, label_statistics
+from .morphology import binary_closing, binary_dilation, binary_erosion, binary_opening, median_filter
+from .voxelspace import keep_geometry
 
 __all__ = [
     "AffineTransform",
@@ -48,6 +53,15 @@ __all__ = [
     "to_nibabel",
     "read",
     "write",
+    "ndimage",
+    "LabelStatistics",
+    "label_statistics",
+    "binary_closing",
+    "binary_dilation",
+    "binary_erosion",
+    "binary_opening",
+    "median_filter",
+    "keep_geometry",
 ]
 
 __version__ = "0.1.0"
