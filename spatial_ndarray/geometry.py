@@ -760,7 +760,10 @@ class Geometry:
                [0, 1, 0],
                [0, 1, 0]])
         """
-        r = float(radius)
+        try:
+            r = float(radius)
+        except (TypeError, ValueError):
+            r = math.nan
         if not math.isfinite(r) or r < 0:
             raise ValueError(f"radius must be a finite physical length >= 0, got {radius!r}")
         limit = r * (1.0 + 1e-9)
