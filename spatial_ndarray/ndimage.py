@@ -133,6 +133,11 @@ def _signature(func: Callable[..., Any]) -> inspect.Signature | None:
         return None
 
 
+def _has_geometry(value: Any) -> bool:
+    # a SpatialArray whose geometry numpy lost counts as plain, as in every other operation
+    return isinstance(value, SpatialArray) and value._geometry is not None
+
+
 def _operands(bound: inspect.BoundArguments, rule: Rule) -> SpatialOperands:
     """The aligned spatial arguments, checked to share one space (SA-16.9)."""
     operands = SpatialOperands()
@@ -207,12 +212,12 @@ def _wrapper(name: str, rule: Rule) -> Callable[..., Any]:
         operands = _operands(bound, rule)
         image = bound.arguments.get("input")
         zoom_grid: tuple[Geometry | None, tuple[int, ...]] | None = None
-        if rule.family == "zoom" and isinstance(image, SpatialArray):
+        if rule.family == "zoom" and _has_geometry(image):
             zoom_grid = _zoom_grid(bound, image)
         passed: dict[int, SpatialArray] = {}
         for out_name in rule.outputs:
             out = bound.arguments.get(out_name)
-            if not isinstance(out, SpatialArray):
+            if not _has_geometry(out):
                 continue
             if zoom_grid is not None:
                 _check_output(out_name, out, *zoom_grid)
