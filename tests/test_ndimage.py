@@ -336,13 +336,34 @@ def test_zoom_with_component_axes_and_explicit_cases() -> None:
     np.testing.assert_allclose(grid.geometry.corners(grid.shape[:2]), img.geometry.corners(img.shape[:2]))  # same extent
 
 
+def test_zoom_grid_edge_cases_and_bad_input() -> None:
+    """SA-16.3: n_out = 1 keeps the spacing (scipy's factor 1); n_in = 1 to more has no grid; wrong lengths are refused."""
+    g = sn.Geometry(origin=[1.0, 2.0], spacing=[0.5, 3.0])
+    one = g.zoomed([5, 4], [1, 4])
+    assert one is not None and one.spacing.tolist() == [0.5, 3.0] and one.origin.tolist() == [1.0, 2.0]
+    assert g.zoomed([1, 4], [3, 4]) is None
+    stretched = g.zoomed([1, 4], [3, 4], grid_mode=True)  # boxes: one 0.5 box split in three
+    assert stretched is not None
+    np.testing.assert_allclose(stretched.spacing, [0.5 / 3, 3.0])
+    np.testing.assert_allclose(stretched.origin, [1.0 - 0.5 / 3, 2.0])
+    with pytest.raises(ValueError, match="in_shape and out_shape must have 2 entries"):
+        g.zoomed([5], [4])
+    with pytest.raises(ValueError, match="start and stop must have 2 entries"):
+        g.extent_bounds([0], [1])
+    assert g.voxel_volume == 1.5
+    image = sn.SpatialArray(np.zeros((5, 4)), geometry=g)
+    with pytest.raises(RuntimeError, match="sequence argument must have length equal to input rank"):
+        ndi.zoom(image, [2, 2, 2])  # scipy's own error
+
+
 # -- index space, Fourier and structuring elements: plain (SA-16.5, SA-16.8) -------------------------------------
 
 
-def test_index_space_transforms_give_scipys_plain_results() -> None:
+@FAST
+@given(image=images(max_spatial=2, min_side=2).filter(lambda a: a.ndim == 2))
+def test_index_space_transforms_give_scipys_plain_results(image: sn.SpatialArray) -> None:
     """SA-16.5: rotate, affine_transform, geometric_transform and map_coordinates are plain."""
-    img = sn.SpatialArray(np.random.default_rng(6).normal(size=(6, 5)), origin=[1.0, 2.0], spacing=[0.5, 2.0])
-    values = np.asarray(img)
+    values = np.asarray(image)
     cases: list[tuple[str, tuple[Any, ...], dict[str, Any]]] = [
         ("rotate", (30,), {}),
         ("rotate", (30,), {"reshape": False}),
@@ -351,7 +372,7 @@ def test_index_space_transforms_give_scipys_plain_results() -> None:
         ("map_coordinates", (np.array([[0.5, 1.5, 2.0], [1.0, 0.0, 3.5]]),), {}),
     ]
     for name, args, kwargs in cases:
-        result = getattr(ndi, name)(img, *args, **kwargs)
+        result = getattr(ndi, name)(image, *args, **kwargs)
         assert is_plain(result), name
         assert_same(result, getattr(sndi, name)(values, *args, **kwargs))
 
