@@ -85,7 +85,10 @@ def _disjoint(*groups: dict[str, Rule]) -> dict[str, Rule]:
     return merged
 
 
-_RESAMPLE = "index space; on a physical grid use sn.resample with an sn.AffineTransform"
+_RESAMPLE = (
+    "plain: transforms index space, which is no rotation or scaling in physical space on an anisotropic or oblique grid; "
+    "sn.resample with an sn.AffineTransform is the physical version"
+)
 
 CLASSIFICATION: dict[str, Rule] = _disjoint(
     _many("filter",
