@@ -86,7 +86,7 @@ def _disjoint(*groups: dict[str, Rule]) -> dict[str, Rule]:
 
 
 _RESAMPLE = (
-    "plain: transforms index space, which is no rotation or scaling in physical space on an anisotropic or oblique grid; "
+    "plain: transforms index space (on an anisotropic grid an index-space rotation is no physical rotation); "
     "sn.resample with an sn.AffineTransform is the physical version"
 )
 
