@@ -128,7 +128,37 @@ def main() -> None:
                                                          volume.geometry.corners(volume.shape)))
     print("a 2 mm Gaussian is", np.round(2.0 / volume.spacing, 2), "voxels along the axes:", sn.gaussian_filter(volume, 2.0).shape)
 
-    step("10. SimpleITK, itk, nibabel and files")
+    step("10. scipy.ndimage and scikit-image keep the geometry")
+    from spatial_ndarray import ndimage as ndi  # scipy.ndimage's names, signatures and values
+
+    smooth = ndi.median_filter(volume, size=3)  # sizes in voxels, as scipy's
+    labels, count = ndi.label(smooth > 0.3)
+    print("ndi.label gives a labelled image on the volume's grid:", type(labels).__name__, count, "labels,",
+          "same space:", labels.geometry.same_space(volume.geometry))
+    zoomed = ndi.zoom(volume[:8, :16, :16], 2, order=1)  # output k samples input k * (n_in - 1) / (n_out - 1)
+    print("ndi.zoom knows the grid it sampled: spacing", np.round(zoomed.spacing, 4), "origin", zoomed.origin)
+    peak = ndi.maximum_position(volume)  # measurements return scipy's indices (a drop-in)...
+    print("maximum at index", tuple(int(k) for k in peak), "- at", np.round(volume.index_to_physical(peak), 3), "mm")  # ...placed in space
+    ball = sn.binary_dilation(volume > 3.5, 2.0)  # physical units: a 2 mm ball, 1 voxel along axis 0, 2 along the others
+    stats = sn.label_statistics(ndi.label(ball)[0])
+    first = stats[1]
+    print(f"{len(stats)} blobs of 2 mm; the first: {first.count} voxels, {first.volume:.1f} mm^3,",
+          "centroid", np.round(first.centroid, 2), "mm")
+    try:
+        from skimage import filters, transform
+    except ImportError:
+        print("scikit-image is not installed: pip install scikit-image to see sn.keep_geometry on it")
+    else:
+        sobel = sn.keep_geometry(filters.sobel)(volume)  # skimage's values, the volume's grid
+        print("sn.keep_geometry(filters.sobel) keeps the grid:", sobel.geometry.same_space(volume.geometry))
+        import warnings
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            small = sn.keep_geometry(transform.resize)(volume, (20, 32, 32))
+        print("resize leaves the grid:", type(small).__name__, "and warns:", str(caught[0].message)[:60], "...")
+
+    step("11. SimpleITK, itk, nibabel and files")
     try:
         import SimpleITK as sitk
     except ImportError:

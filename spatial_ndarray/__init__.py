@@ -23,6 +23,11 @@ from .orientation import convert_frame, lps_to_ras, orientation, ras_to_lps, reo
 # resampling engine: point sampling, physical crops, the no-overlap warning
 from .crop import crop
 from .resample import NoOverlapWarning, sample
+# scipy.ndimage and scikit-image (issue 17): `sn.ndimage` is the drop-in module; these take physical units
+from . import ndimage
+from .measure import LabelStatistics, label_statistics
+from .morphology import binary_closing, binary_dilation, binary_erosion, binary_opening, median_filter
+from .voxelspace import keep_geometry
 
 __all__ = [
     "AffineTransform",
@@ -68,6 +73,15 @@ __all__ = [
     "from_monai",
     "to_torchio",
     "from_torchio",
+    "ndimage",
+    "LabelStatistics",
+    "label_statistics",
+    "binary_closing",
+    "binary_dilation",
+    "binary_erosion",
+    "binary_opening",
+    "median_filter",
+    "keep_geometry",
 ]
 
 __version__ = "0.1.0"

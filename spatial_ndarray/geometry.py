@@ -932,6 +932,104 @@ class Geometry:
         """
         return self._derive(offsets, None, None)
 
+    def zoomed(self, in_shape: Sequence[int], out_shape: Sequence[int], grid_mode: bool = False) -> Geometry | None:
+        """The grid ``scipy.ndimage.zoom`` samples when it turns spatial shape ``in_shape`` into ``out_shape``.
+
+        Without ``grid_mode`` output index ``k`` samples input index ``k * z`` with
+        ``z = (n_in - 1) / (n_out - 1)`` (``z = 1`` when ``n_out == 1``, as scipy
+        takes it); with ``grid_mode`` the voxel boxes are scaled, ``z = n_in / n_out``,
+        and ``k`` samples ``(k + 0.5) * z - 0.5``. The new spacing is ``z * spacing``.
+        None where scipy samples one input index for a whole axis (``z == 0``): no grid.
+
+        Examples
+        --------
+        >>> Geometry.identity(1).zoomed([5], [9]).spacing
+        array([0.5])
+        >>> g = Geometry.identity(1).zoomed([4], [2], grid_mode=True)
+        >>> g.origin, g.spacing
+        (array([0.5]), array([2.]))
+        """
+        n = len(self._spacing)
+        if len(in_shape) != n or len(out_shape) != n:
+            raise ValueError(f"in_shape and out_shape must have {n} entries, got {tuple(in_shape)!r} and {tuple(out_shape)!r}")
+        offsets = []
+        factors = []
+        for n_in, n_out in zip(in_shape, out_shape):
+            if grid_mode:
+                z = n_in / n_out if n_out > 0 else 1.0
+                offsets.append(0.5 * z - 0.5)
+            else:
+                z = (n_in - 1) / (n_out - 1) if n_out > 1 else 1.0
+                offsets.append(0.0)
+            if not z > 0:
+                return None
+            factors.append(z)
+        return self._derive(offsets, factors, None)
+
+    @property
+    def voxel_volume(self) -> float:
+        """The physical volume (area, length) of one element: the product of the spacing.
+
+        Examples
+        --------
+        >>> Geometry(spacing=[0.5, 2.0, 3.0]).voxel_volume
+        3.0
+        """
+        return math.prod(self._spacing)
+
+    def ball_footprint(self, radius: float) -> np.ndarray:
+        """Boolean footprint of the physical ball: every index offset whose physical length is at most ``radius``.
+
+        The offset ``d`` has length ``|direction @ (spacing * d)| = |spacing * d|`` (the
+        columns are orthonormal). A relative ``1e-9`` absorbs rounding, so an offset
+        exactly ``radius`` away is inside. The footprint has shape ``2 * m + 1`` with
+        ``m = floor(radius / spacing)`` per axis; its centre is offset 0.
+
+        Examples
+        --------
+        >>> Geometry(spacing=[1.0, 2.0]).ball_footprint(2.0).astype(int)
+        array([[0, 1, 0],
+               [0, 1, 0],
+               [1, 1, 1],
+               [0, 1, 0],
+               [0, 1, 0]])
+        """
+        try:
+            r = float(radius)
+        except (TypeError, ValueError):
+            r = math.nan
+        if not math.isfinite(r) or r < 0:
+            raise ValueError(f"radius must be a finite physical length >= 0, got {radius!r}")
+        limit = r * (1.0 + 1e-9)
+        half = [int(math.floor(limit / s)) for s in self._spacing]
+        axes = [np.arange(-m, m + 1) * s for m, s in zip(half, self._spacing)]
+        squared = np.zeros([2 * m + 1 for m in half])
+        for i, along in enumerate(axes):
+            shape = [1] * len(axes)
+            shape[i] = along.size
+            squared = squared + (along**2).reshape(shape)
+        return np.asarray(squared <= limit * limit)
+
+    def extent_bounds(self, start: Sequence[int], stop: Sequence[int]) -> tuple[np.ndarray, np.ndarray]:
+        """Lower and upper physical corners ``(P,)`` of the axis-aligned box holding the extent of index box ``[start, stop)``.
+
+        The extent is the union of the element boxes (SA-3.1): continuous indices
+        ``[start - 0.5, stop - 0.5]``; on an oblique grid the physical box holds its corners.
+
+        Examples
+        --------
+        >>> low, high = Geometry(spacing=[2.0]).extent_bounds([1], [3])
+        >>> low, high
+        (array([1.]), array([5.]))
+        """
+        n = len(self._spacing)
+        if len(start) != n or len(stop) != n:
+            raise ValueError(f"start and stop must have {n} entries, got {tuple(start)!r} and {tuple(stop)!r}")
+        low_high = [(a - 0.5, b - 0.5) for a, b in zip(start, stop)]
+        grid = np.array(np.meshgrid(*low_high, indexing="ij")).reshape(n, -1).T
+        corners = self.index_to_physical(grid)
+        return corners.min(axis=0), corners.max(axis=0)
+
     # -- comparison ------------------------------------------------------------
 
     def mismatch(

@@ -1,8 +1,8 @@
-"""Regenerate SPEC.md's generated tables: numpy functions (spatial_ndarray's table) and conformance checks.
+"""Regenerate SPEC.md's generated tables: numpy functions, scipy.ndimage functions (spatial_ndarray's tables) and conformance checks.
 
     python tools/update_spec_appendix.py
 
-tests/test_functions.py fails while the appendix and the table disagree.
+tests/test_functions.py and tests/test_ndimage.py fail while an appendix and its table disagree.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 from spatial_conformance import not_checkable_table, spec_table
 
 from spatial_ndarray._functions import spec_appendix
+from spatial_ndarray.ndimage import spec_appendix as ndimage_appendix
 
 SPEC = Path(__file__).resolve().parent.parent / "SPEC.md"
 
@@ -20,7 +21,7 @@ SPEC = Path(__file__).resolve().parent.parent / "SPEC.md"
 def main() -> None:
     text = SPEC.read_text(encoding="utf-8")
     for name, content in (("functions", spec_appendix()), ("conformance", spec_table()),
-                          ("not-checkable", not_checkable_table())):
+                          ("not-checkable", not_checkable_table()), ("ndimage", ndimage_appendix())):
         pattern = re.compile(rf"(<!-- appendix:{name} -->\n).*?(<!-- /appendix:{name} -->)", re.S)
         if not pattern.search(text):
             raise SystemExit(f"SPEC.md has no <!-- appendix:{name} --> markers")
