@@ -16,6 +16,7 @@ from ._tolerance import Tolerance, get_tolerance, tolerance
 from .errors import GeometryDroppedWarning, GeometryMismatchError, GeometryUndefinedError
 from .geometry import Geometry
 from .filters import distance_transform, gaussian_filter, gradient
+from . import lazy  # lazy (dask-backed) images: sn.lazy.resample, sn.lazy.lazy_image
 from .pyramid import downsample, pyramid
 from .resample import resample, resample_to_fit, resample_to_spacing  # functions: `sn.resample(image, ...)`
 from .transforms import AffineTransform

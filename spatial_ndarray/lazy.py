@@ -32,7 +32,7 @@ from .pyramid import _factors_for, block_mean
 if TYPE_CHECKING:  # pragma: no cover
     import xarray as xr
 
-__all__ = ["block_reduce", "downsample", "gaussian_filter", "is_lazy", "lazy_image", "unpack"]
+__all__ = ["block_reduce", "downsample", "gaussian_filter", "input_region", "is_lazy", "lazy_image", "resample", "unpack"]
 
 
 def is_lazy(image: Any) -> bool:
@@ -125,3 +125,151 @@ def _gaussian_chunks(data: Any, sigmas: list[float], *, mode: str, truncate: flo
         boundary="none",
         dtype=data.dtype,
     )
+
+
+def resample(
+    image: Any,
+    reference: Any = None,
+    *,
+    transform: Any = None,
+    size: npt.ArrayLike | None = None,
+    origin: npt.ArrayLike | None = None,
+    spacing: npt.ArrayLike | None = None,
+    direction: npt.ArrayLike | None = None,
+    interpolator: str = "linear",
+    default_value: float = 0.0,
+    dtype: npt.DTypeLike | None = None,
+    chunks: int | tuple[int, ...] | None = None,
+) -> xr.DataArray:
+    """``sn.resample`` chunk by chunk: a lazy image on the output grid.
+
+    Each output chunk reads only the input region it needs: the index bounding box
+    of its corners mapped into the input, widened by the interpolator's support
+    (one voxel for linear). A chunk that maps entirely outside the input reads
+    nothing and holds ``default_value``. Peak memory is a few chunks and their
+    input regions, not the volume.
+
+    ``image`` is a lazy image or a SpatialArray; ``chunks`` is the output chunk edge
+    per spatial axis (default: the input's chunks, else 128).
+    """
+    import dask
+    import dask.array as dask_array
+
+    from .resample import INTERPOLATORS, _output_grid
+
+    if interpolator not in INTERPOLATORS:
+        raise ValueError(f"interpolator must be one of {sorted(INTERPOLATORS)}, got {interpolator!r}")
+    if interpolator == "bspline":
+        raise ValueError(
+            "interpolator='bspline' needs the whole image's spline coefficients; chunked resampling supports "
+            "'linear', 'nearest' and 'label' (resample a SpatialArray in memory for bspline)"
+        )
+    if is_lazy(image):
+        data, source, meta = unpack(image)
+        name = str(image.name or "image")
+    elif isinstance(image, SpatialArray):
+        source, meta, name = image.geometry, dict(image.meta), "image"
+        edges = _chunk_edges(chunks, (), source.spatial_ndim)
+        data = dask_array.from_array(np.asarray(image), chunks=tuple(edges) + image.shape[source.spatial_ndim:])
+    else:
+        raise TypeError(f"resample needs a SpatialArray or a lazy image, got {type(image).__name__}")
+    n = source.spatial_ndim
+    grid, shape = _output_grid(_placeholder(data.shape, source), reference, size, origin, spacing, direction)
+    if transform is not None and transform.ndim != source.physical_ndim:
+        raise ValueError(f"transform is {transform.ndim}-D but the image lives in {source.physical_ndim}-D space")
+    matrix, offset = grid.index_map_to(
+        source, None if transform is None else transform.matrix, None if transform is None else transform.offset
+    )
+    components = tuple(data.shape[n:])
+    out_dtype = np.dtype(data.dtype if dtype is None else dtype)
+    edges = _chunk_edges(chunks, data.chunks[:n], n)
+    starts = [list(range(0, length, edge)) for length, edge in zip(shape, edges)]
+    support = 0 if INTERPOLATORS[interpolator] == 0 else 1
+
+    def block(out_start: tuple[int, ...]) -> Any:
+        out_shape = tuple(min(e, length - s) for s, e, length in zip(out_start, edges, shape))
+        region = input_region(matrix, offset, out_start, out_shape, data.shape[:n], support)
+        if region is None:  # maps entirely outside the input: read nothing
+            return dask_array.full(out_shape + components, default_value, dtype=out_dtype)
+        lo, hi = region
+        crop = data[tuple(slice(a, b) for a, b in zip(lo, hi))]
+        task = dask.delayed(_evaluate_block)(
+            crop, source, lo, grid, out_start, out_shape, transform, tuple(data.shape[:n]),
+            interpolator, default_value, out_dtype,
+        )
+        return dask_array.from_delayed(task, out_shape + components, dtype=out_dtype)
+
+    def nest(prefix: tuple[int, ...]) -> Any:
+        axis = len(prefix)
+        if axis == n:
+            whole = block(prefix)
+            for _ in components:  # np.block semantics: one list level per axis, components in one piece
+                whole = [whole]
+            return whole
+        return [nest(prefix + (s,)) for s in starts[axis]]
+
+    return lazy_image(dask_array.block(nest(())), grid, meta, name=name)
+
+
+def _placeholder(shape: tuple[int, ...], geometry: Geometry) -> SpatialArray:
+    """A SpatialArray of ``shape`` owning no memory, for functions that only read a grid."""
+    return SpatialArray(np.broadcast_to(np.zeros((), dtype=np.uint8), shape), geometry=geometry)
+
+
+def _chunk_edges(chunks: Any, input_chunks: tuple[tuple[int, ...], ...], n: int) -> list[int]:
+    if chunks is None:
+        return [max(axis[0], 1) for axis in input_chunks] if input_chunks else [128] * n
+    try:
+        edges = [int(c) for c in np.broadcast_to(np.asarray(chunks), (n,))]
+    except (TypeError, ValueError):
+        raise ValueError(f"chunks must be one whole number or {n} (one per spatial axis), got {chunks!r}") from None
+    if any(e < 1 for e in edges):
+        raise ValueError(f"chunks must be >= 1, got {chunks!r}")
+    return edges
+
+
+def input_region(
+    matrix: np.ndarray, offset: np.ndarray, out_start: tuple[int, ...], out_shape: tuple[int, ...],
+    in_shape: tuple[int, ...], support: int,
+) -> tuple[list[int], list[int]] | None:
+    """The input index box ``[lo, hi)`` an output block reads, or None when it maps entirely outside the input.
+
+    The index map is affine, so the block's corner indices bound every voxel's
+    continuous input index ``x``. Linear interpolation reads ``floor(x)`` and
+    ``floor(x) + 1`` (``support=1``), nearest ``floor(x + 0.5)`` (``support=0``);
+    one voxel more on each side absorbs rounding. Clipped to the input, whose edge
+    voxels also serve SimpleITK's half-voxel border band.
+    """
+    corners = np.array(list(np.ndindex(*(2,) * len(out_shape))), dtype=np.float64)
+    corners = np.asarray(out_start) + corners * (np.asarray(out_shape) - 1)
+    mapped = corners @ np.asarray(matrix).T + offset
+    low, high = mapped.min(axis=0), mapped.max(axis=0)
+    lengths = np.asarray(in_shape)
+    if np.any(high < -0.5 - 1e-6) or np.any(low >= lengths - 0.5 + 1e-6):
+        return None
+    shift = 0.0 if support else 0.5
+    lo = np.clip(np.floor(low + shift) - 1, 0, lengths - 1).astype(int)
+    hi = np.clip(np.floor(high + shift) + support + 2, 1, lengths).astype(int)
+    return lo.tolist(), np.maximum(hi, lo + 1).tolist()
+
+
+def _evaluate_block(
+    crop: np.ndarray, source: Geometry, lo: list[int], grid: Geometry, out_start: tuple[int, ...],
+    out_shape: tuple[int, ...], transform: Any, in_shape: tuple[int, ...],
+    interpolator: str, default_value: float, dtype: np.dtype[Any],
+) -> np.ndarray:
+    """One output block from the input crop whose first voxel is global input index ``lo``."""
+    from .resample import resample as resample_in_memory
+
+    n = len(out_shape)
+    # the crop's and the block's grids are basic slices of the full grids: exact geometry by our own indexing rules
+    crop_grid = _placeholder(in_shape, source)[tuple(slice(a, a + s) for a, s in zip(lo, crop.shape[:n]))].geometry
+    block_grid = _placeholder(tuple(s + e for s, e in zip(out_start, out_shape)), grid)[
+        tuple(slice(s, None) for s in out_start)
+    ].geometry
+    out = resample_in_memory(
+        SpatialArray(np.asarray(crop), geometry=crop_grid), size=list(out_shape), origin=block_grid.origin,
+        spacing=block_grid.spacing, direction=block_grid.direction, transform=transform,
+        interpolator=interpolator, default_value=default_value, dtype=dtype, threads=1,
+    )
+    return np.asarray(out)

@@ -118,3 +118,73 @@ def test_a_distributed_cluster_of_processes_runs_the_pipeline(tmp_path) -> None:
             assert np.array_equal(np.asarray(got), np.asarray(expected[0]))
         else:  # the OME-Zarr levels keep the stored dtype (SA-18.1)
             np.testing.assert_allclose(np.asarray(got), np.asarray(expected[1]), rtol=1e-6, atol=1e-5)
+
+
+def _oblique_case(seed: int, n: int, components: int, dtype: type):
+    rng = np.random.default_rng(seed)
+    image = _image(seed, n, components, dtype=np.float64)
+    if np.issubdtype(dtype, np.integer):
+        image = sn.SpatialArray(np.abs(np.asarray(image)).astype(dtype), geometry=image.geometry)
+    else:
+        image = sn.SpatialArray(np.asarray(image).astype(dtype), geometry=image.geometry)
+    centre = image.index_to_physical(np.array(image.shape[:n]) / 2)
+    if n == 3:
+        transform = sn.AffineTransform.from_euler(rng.uniform(-0.5, 0.5, 3), center=centre)
+    else:
+        transform = sn.AffineTransform.from_rotation(float(rng.uniform(-0.5, 0.5)), center=centre)
+    q, r = np.linalg.qr(rng.normal(size=(n, n)))
+    reference = sn.SpatialArray(
+        np.zeros(tuple(int(s) for s in rng.integers(5, 15, size=n))),
+        origin=centre - rng.uniform(4, 14, n), spacing=rng.uniform(0.4, 2.0, n), direction=q * np.sign(np.diag(r)),
+    )
+    return image, reference, transform
+
+
+@settings(max_examples=12, deadline=None)
+@given(
+    seed=st.integers(0, 2**16),
+    n=st.sampled_from([2, 3]),
+    components=st.sampled_from([0, 2]),
+    interpolator=st.sampled_from(["linear", "nearest", "label"]),
+    dtype=st.sampled_from([np.float32, np.uint8, np.int16]),
+    chunk=st.tuples(st.integers(4, 9), st.integers(5, 11), st.integers(5, 11)),
+    lazy_input=st.booleans(),
+)
+def test_chunked_resampling_equals_memory(seed, n, components, interpolator, dtype, chunk, lazy_input) -> None:
+    """SA-18.5: every output chunk, computed from only the input region it needs, equals the in-memory resample."""
+    image, reference, transform = _oblique_case(seed, n, components, dtype)
+    expected = sn.resample(image, reference, transform=transform, interpolator=interpolator)
+    source = _lazy(image, (4,) * n) if lazy_input else image
+    got = sn.lazy.resample(source, reference, transform=transform, interpolator=interpolator, chunks=chunk[:n])
+    assert is_lazy(got)
+    result = got.spatial.to_spatial_array()
+    assert result.geometry == expected.geometry and result.dtype == expected.dtype
+    assert np.array_equal(np.asarray(result), np.asarray(expected))
+
+
+def test_chunks_outside_the_input_read_nothing() -> None:
+    """SA-18.5: an output region that maps outside the input is default_value without reading a voxel."""
+
+    def explode(block: np.ndarray) -> np.ndarray:
+        raise AssertionError("an input chunk was read")
+
+    image = _image(3, 3, 0)
+    lazy = lazy_image(dask_array.from_array(np.asarray(image), chunks=4).map_blocks(explode, dtype=np.float32), image.geometry)
+    far = sn.SpatialArray(np.zeros((6, 6, 6)), origin=image.origin + 1e4, spacing=[1.0, 1.0, 1.0])
+    out = sn.lazy.resample(lazy, far, chunks=3, default_value=-7.0).compute()
+    assert np.all(out.values == -7.0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "match"),
+    [
+        ({"interpolator": "bspline"}, "bspline"),
+        ({"interpolator": "cubic"}, "interpolator must be one of"),
+        ({"chunks": 0}, "chunks must be >= 1"),
+        ({"chunks": "x"}, "chunks must be one whole number"),
+    ],
+)
+def test_chunked_resampling_bad_input(kwargs, match) -> None:
+    image = _image(1, 2, 0)
+    with pytest.raises(ValueError, match=match):
+        sn.lazy.resample(image, image, **kwargs)
