@@ -173,16 +173,39 @@ def main() -> None:
         again = sn.read(path)
         through_sitk = sn.from_sitk(sitk.ReadImage(str(path)))
         print("written and read back: values equal", np.array_equal(again, volume), "- frame", again.meta["frame"])
-        with sn.tolerance(coordinate=1e-5, direction=1e-5):  # NIfTI stores float32
-            print("nibabel and SimpleITK read the same file alike:", np.array_equal(again, through_sitk),
-                  again.geometry.same_space(through_sitk.geometry))
+        print("nibabel and SimpleITK read the same file alike:", np.array_equal(again, through_sitk),
+              again.geometry.same_space(through_sitk.geometry))
+        # NIfTI stores its affine in float32: the default tolerance allows for that storage, nothing more
+        print("the float32-stored geometry is the same space as the original:", again.geometry.same_space(volume.geometry),
+              "- so image arithmetic works:", (again - volume).shape)
         canonical = sn.reorient(again, "SAR")  # nibabel's as_closest_canonical, as a view (codes in numpy order)
         print("orientation", sn.orientation(again), "-> reoriented", sn.orientation(canonical),
               "- a view:", np.shares_memory(canonical, again))
 
 
+def large_images() -> None:
+    step("12. Larger than memory: lazy images, chunked resampling, OME-Zarr pyramids")
+    import dask.array as da
+
+    rng = np.random.default_rng(2)
+    values = rng.normal(size=(48, 64, 64)).astype(np.float32)
+    image = sn.SpatialArray(values, origin=[-60.0, -32.0, -32.0], spacing=[2.5, 1.0, 1.0], direction=np.diag([1.0, -1.0, 1.0]))
+    lazy = sn.lazy.lazy_image(da.from_array(values, chunks=(16, 32, 32)), image.geometry)  # dask-backed, nothing read
+    turn = sn.AffineTransform.from_euler([np.deg2rad(10.0), 0.0, 0.0], center=image.index_to_physical([24, 32, 32]))
+    turned = sn.resample(sn.gaussian_filter(lazy, 1.0), image, transform=turn)  # still lazy: a graph of chunks
+    print("a lazy image:", type(turned.data).__name__, "chunks", turned.data.chunksize, "- geometry without computing:",
+          turned.spatial.spacing)
+    in_memory = sn.resample(sn.gaussian_filter(image, 1.0), image, transform=turn)
+    print("chunk by chunk equals the in-memory result bit for bit:", np.array_equal(turned.values, np.asarray(in_memory)))
+    with tempfile.TemporaryDirectory() as folder:
+        sn.write_ome_zarr(turned, Path(folder) / "turned.ome.zarr", levels=3)  # each level from the one written before
+        level = sn.read_ome_zarr(Path(folder) / "turned.ome.zarr", level=2, lazy=False)
+        print("level 2 of the OME-Zarr pyramid:", level.shape, "origin", level.origin, "- the binning rule's:",
+              level.geometry.same_space(sn.pyramid(in_memory, 3)[2].geometry))
+
+
 def deep_learning() -> None:
-    step("11. Deep learning: MONAI and TorchIO keep every voxel in place")
+    step("13. Deep learning: MONAI and TorchIO keep every voxel in place")
     try:
         import monai.transforms
         import torchio
@@ -206,4 +229,5 @@ def deep_learning() -> None:
 
 if __name__ == "__main__":
     main()
+    large_images()
     deep_learning()
