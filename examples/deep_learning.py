@@ -30,22 +30,6 @@ def phantom() -> sn.SpatialArray:
     return sn.SpatialArray(values.astype(np.float32), origin=[40.0, -120.5, 80.25], spacing=[1.0, 0.8, 0.8], direction=direction)
 
 
-def closest_canonical(image: sn.SpatialArray) -> sn.SpatialArray:
-    """A transposed and flipped view whose axes point S, A, R (numpy order; MONAI's and TorchIO's i, j, k = R, A, S).
-
-    `sn.reorient(image, ...)` will do this (it is being added); until then, np.transpose and np.flip carry the geometry.
-    """
-    # in our LPS numpy-order frame (z, y, x) = (S, P, L): S is +z, A is -y, R is -x
-    targets = np.array([[1.0, 0.0, 0.0], [0.0, -1.0, 0.0], [0.0, 0.0, -1.0]]).T
-    dots = image.direction.T @ targets  # which array axis points closest to each target
-    order = [int(np.argmax(np.abs(dots[:, t]))) for t in range(3)]
-    view = np.transpose(image, order)
-    for axis, source in enumerate(order):
-        if dots[source, axis] < 0:
-            view = np.flip(view, axis)
-    return view
-
-
 def where(image: sn.SpatialArray, label: str) -> None:
     centre = (np.array(image.shape) - 1) / 2.0  # the centre of the extent, a continuous index
     print(f"{label:<36} shape {image.shape}, spacing {np.round(image.spacing, 3)}, centre at "
@@ -65,7 +49,9 @@ def main(folder: Path) -> None:
     image = sn.read(source)
     where(image, "read from NIfTI")
 
-    canonical = closest_canonical(image)  # a view: no copy
+    # a view (no copy) whose axes point S, A, R in numpy order: MONAI's and TorchIO's (i, j, k) = (R, A, S),
+    # nibabel's "closest canonical"
+    canonical = sn.reorient(image, "SAR")
     where(canonical, "reoriented (view, S A R)")
     resampled = sn.resample_to_spacing(canonical, [2.0, 1.6, 1.6], antialias=False)
     where(resampled, "resampled by sn.resample_to_spacing")
