@@ -15,7 +15,7 @@ import numpy as np
 
 from .._array import SpatialArray
 from .._tolerance import get_tolerance
-from ..geometry import Geometry, affine_deviation, orthonormal_complement
+from ..geometry import Geometry, affine_deviation
 from ._common import FRAME, ORTHONORMALISED_KEY, READER_DIRECTION_BOUND, optional
 from ._dtypes import storable
 
@@ -154,17 +154,8 @@ def to_nibabel(array: SpatialArray) -> Any:
             f"NIfTI holds one component axis (a vector image); this array has {components}: "
             "reshape the components into one axis first"
         )
-    origin = np.zeros(3)
-    direction = np.zeros((3, n))
-    origin[3 - p :] = geometry.origin  # numpy order (z, y, x): a 2-D space sits in (y, x)
-    direction[3 - p :] = geometry.direction
-    # back to (i, j, k) axes and the (x, y, z) frame, then LPS -> RAS
-    columns = (direction[::-1, ::-1] * geometry.spacing[::-1]) * _RAS_TO_LPS[:, None]
-    affine = np.eye(4)
-    affine[:3, :n] = columns
-    if n < 3:  # NIfTI wants a full 3-D affine: complete the plane's axes with unit normals
-        affine[:3, n:3] = orthonormal_complement(columns / geometry.spacing[::-1])
-    affine[:3, 3] = origin[::-1] * _RAS_TO_LPS
+    # (i, j, k) -> RAS (x, y, z); a 2-D space sits at S = 0, and NIfTI's full 3-D affine completes a plane's axes
+    affine = geometry.to_ijk_affine("RAS", size=3)
     order = list(range(n))[::-1] + list(range(n, values.ndim))
     data = storable(np.ascontiguousarray(values.transpose(order)), "NIfTI")
     if components:  # a NIfTI vector image, as SimpleITK writes it: (i, j, k, t, c) with unused dims of length 1
