@@ -27,7 +27,7 @@ from __future__ import annotations
 import importlib
 import warnings
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol, TypeVar
 
 from . import _function_rules as rules
 from ._operands import plain
@@ -70,9 +70,20 @@ _SAVE = (
     "the geometry on purpose and put loaded values back on the grid with x.with_values(values)"
 )
 
-def disjoint(*groups: dict[str, Rule]) -> dict[str, Rule]:
-    """Merge groups of rules, refusing a function classified twice (the families must be disjoint)."""
-    merged: dict[str, Rule] = {}
+class _Classified(Protocol):
+    @property
+    def family(self) -> str: ...
+
+
+_R = TypeVar("_R", bound=_Classified)
+
+
+def disjoint(*groups: dict[str, _R]) -> dict[str, _R]:
+    """Merge groups of rules, refusing a function classified twice (the families must be disjoint).
+
+    One policy table per library (numpy's here, scipy.ndimage's in `ndimage`) merges its families through it.
+    """
+    merged: dict[str, _R] = {}
     for group in groups:
         for name, rule in group.items():
             if name in merged:

@@ -52,6 +52,7 @@ import numpy as np
 from scipy import ndimage as _scipy
 
 from ._array import SpatialArray
+from ._functions import disjoint as _disjoint  # one merge rule for every policy table
 from ._operands import SpatialOperands, attach, plain
 from .errors import GeometryDroppedWarning, GeometryMismatchError
 from .geometry import Geometry
@@ -73,16 +74,6 @@ _PLAIN = ("index_space", "measurement", "objects", "fourier", "structure")
 
 def _many(family: str, names: str, note: str, **fields: Any) -> dict[str, Rule]:
     return {name: Rule(family, note, **fields) for name in names.split()}
-
-
-def _disjoint(*groups: dict[str, Rule]) -> dict[str, Rule]:
-    merged: dict[str, Rule] = {}
-    for group in groups:
-        for name, rule in group.items():
-            if name in merged:
-                raise ValueError(f"{name} is classified twice: {merged[name].family} and {rule.family}")
-            merged[name] = rule
-    return merged
 
 
 _RESAMPLE = (

@@ -123,19 +123,11 @@ def _check_levels(levels: Any, factor: Any, shape: Sequence[int]) -> tuple[int, 
 
 
 def _chunks_for(chunks: Any, spatial_shape: Sequence[int], components: Sequence[int]) -> tuple[int, ...]:
+    from .lazy import _chunk_edges
+
     n = len(spatial_shape)
-    if chunks is None:
-        edge = 128 if n == 3 else 512
-        spatial = [min(s, edge) for s in spatial_shape]
-    else:
-        try:
-            spatial = [int(c) for c in np.broadcast_to(np.asarray(chunks), (n,))]
-        except (TypeError, ValueError):
-            raise ValueError(f"chunks must be one whole number or {n} (one per spatial axis), got {chunks!r}") from None
-        if any(c < 1 for c in spatial):
-            raise ValueError(f"chunks must be >= 1, got {chunks!r}")
-        spatial = [min(c, s) for c, s in zip(spatial, spatial_shape)]
-    return tuple(components) + tuple(max(1, c) for c in spatial)
+    edges = [128 if n == 3 else 512] * n if chunks is None else _chunk_edges(chunks, (), n)
+    return tuple(components) + tuple(min(e, s) for e, s in zip(edges, spatial_shape))
 
 
 def write_ome_zarr(
