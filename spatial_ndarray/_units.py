@@ -9,16 +9,25 @@ MEDICAL_FRAMES = ("LPS", "RAS")
 
 
 def spatial_units(meta: Mapping[str, Any] | None) -> str | None:
-    """``meta["spatial_units"]``, else ``"mm"`` for a medical frame (``meta["frame"]`` LPS or RAS), else None.
+    """The one unit of an image's coordinates, for every border (xarray, plots, napari, OME-Zarr).
+
+    ``meta["spatial_units"]``; else the per-axis ``meta["units"]`` the TIFF reader
+    records, when every axis has the same unit; else ``"mm"`` for a medical frame
+    (``meta["frame"]`` LPS or RAS); else None.
 
     Examples
     --------
     >>> spatial_units({"frame": "LPS"}), spatial_units({"spatial_units": "um"}), spatial_units(None)
     ('mm', 'um', None)
+    >>> spatial_units({"units": ("µm", "µm")}), spatial_units({"units": ("µm", "s")})
+    ('µm', None)
     """
     if not meta:
         return None
     units = meta.get("spatial_units")
+    per_axis = meta.get("units")
+    if units is None and isinstance(per_axis, (list, tuple)) and per_axis and len(set(map(str, per_axis))) == 1:
+        units = per_axis[0]
     if units is None and meta.get("frame") in MEDICAL_FRAMES:
         units = "mm"
     return None if units is None else str(units)

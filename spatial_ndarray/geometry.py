@@ -74,6 +74,10 @@ def _readonly(array: np.ndarray) -> np.ndarray:
     return np.frombuffer(array.tobytes(), dtype=array.dtype).reshape(array.shape)
 
 
+#: The float32-storage allowance of the tolerance (SA-10.1) never exceeds this many voxels.
+STORAGE_CAP = 0.01
+
+
 class Geometry:
     """The immutable geometry of a spatial array.
 
@@ -1081,7 +1085,9 @@ class Geometry:
         smallest = np.minimum(s1, s2)
         lengths = np.ones(n) if shape is None else np.maximum(np.asarray(shape[:n], dtype=np.float64) - 1.0, 1.0)
         # Allowance at the far end of each axis, in length units: tol voxels plus rel of the axis' extent.
-        far_allowance = tol.coordinate * smallest + tol.storage * lengths * smallest
+        # The storage part is capped at STORAGE_CAP voxels: at large coordinates (UTM, microscope stages) float32
+        # cannot resolve a voxel anyway, and an uncapped allowance would pass whole-voxel shifts silently.
+        far_allowance = tol.coordinate * smallest + np.minimum(tol.storage * lengths, STORAGE_CAP) * smallest
         for i in range(n):
             if lengths[i] * abs(s1[i] - s2[i]) > far_allowance[i]:
                 return (
@@ -1092,7 +1098,9 @@ class Geometry:
         delta = o2 - o1
         along = d1.T @ delta
         # Origin allowance: tol voxels plus rel of the origin's coordinates, projected on each axis.
-        origin_allowance = tol.coordinate * smallest + tol.storage * (np.abs(d1).T @ np.abs(o1))
+        origin_allowance = tol.coordinate * smallest + np.minimum(
+            tol.storage * (np.abs(d1).T @ np.abs(o1)), STORAGE_CAP * smallest
+        )
         for i in range(n):
             if abs(along[i]) > origin_allowance[i]:
                 return (
@@ -1104,7 +1112,7 @@ class Geometry:
             off_plane = float(np.linalg.norm(delta - d1 @ along))
             limit = (
                 float(origin_allowance.min()) if n
-                else tol.coordinate + tol.storage * float(np.linalg.norm(o1))
+                else tol.coordinate + min(tol.storage * float(np.linalg.norm(o1)), STORAGE_CAP)
             )
             if off_plane > limit:
                 return (

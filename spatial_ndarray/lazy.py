@@ -62,7 +62,7 @@ def unpack(image: xr.DataArray) -> tuple[Any, Geometry, dict[str, Any]]:
     geometry, dims = image.spatial.geometry, image.spatial.spatial_dims
     components = [d for d in image.dims if d not in dims]
     data = image.transpose(*dims, *components).data
-    meta = {k: v for k, v in image.attrs.items() if k in ("frame", "spatial_units")}
+    meta = dict(image.attrs)  # in chapter 14's physical layout the attrs are the meta (SA-14.7)
     return data, geometry, meta
 
 

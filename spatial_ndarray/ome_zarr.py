@@ -36,6 +36,7 @@ import numpy.typing as npt
 
 from ._array import SpatialArray
 from .geometry import Geometry
+from ._units import spatial_units
 from .pyramid import block_mean
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -163,9 +164,9 @@ def write_ome_zarr(
     version : {"0.5", "0.4"}
         OME-NGFF version: 0.5 is zarr format 3, 0.4 zarr format 2.
     units : str, optional
-        Length unit of the spatial axes (``"mm"``, ``"micrometer"``...). Default
-        ``meta["spatial_units"]``, else millimetres for images in a medical frame
-        (``meta["frame"]``), else none.
+        Length unit of the spatial axes (``"mm"``, ``"micrometer"``...). Default: the
+        one rule of every border (``meta["spatial_units"]``, else the TIFF reader's
+        per-axis ``meta["units"]`` when they agree, else millimetres in a medical frame).
     name : str, default "image"
     overwrite : bool, default False
         Replace an existing store at ``path``.
@@ -195,7 +196,7 @@ def write_ome_zarr(
             f"{len(components)} component axes (shape {values.shape}). Select a 2-D or 3-D part first (an integer index)."
         )
     levels, factor = _check_levels(levels, factor, values.shape[:n])
-    unit = _ngff_unit(units if units is not None else meta.get("spatial_units", "mm" if meta.get("frame") else None))
+    unit = _ngff_unit(units if units is not None else spatial_units(meta))
     zarr_format: Literal[2, 3] = 3 if version == "0.5" else 2
     location = os.fspath(path)
     if os.path.exists(location) and not overwrite:

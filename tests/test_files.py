@@ -441,3 +441,24 @@ def test_tiff_edge_shapes_round_trip(tmp_path: Path, shape: tuple[int, ...]) -> 
         warnings.simplefilter("error", UserWarning)
         back = sn.read(tmp_path / "edge.tif")
     assert back.shape == original.shape and np.array_equal(back, original) and back.geometry == original.geometry
+
+
+@pytest.mark.parametrize("suffix", [".nii.gz", ".mha", ".nrrd"])
+def test_an_array_in_the_ras_frame_is_written_where_it_is(tmp_path, suffix) -> None:
+    """SA-17.8: writers convert another frame to LPS; a RAS array is never written mirrored.
+
+    The oracle: SimpleITK's own TransformIndexToPhysicalPoint of the file (LPS, (x, y, z)),
+    compared with the RAS position computed from the array's public attributes.
+    """
+    sitk = pytest.importorskip("SimpleITK")
+    rng = np.random.default_rng(3)
+    lps = sn.SpatialArray(rng.normal(size=(3, 4, 5)).astype(np.float32), origin=[1.0, 2.0, 3.0],
+                          spacing=[2.0, 1.5, 0.5], meta={"frame": "LPS"})
+    ras = sn.lps_to_ras(lps)
+    assert ras.meta["frame"] == "RAS"
+    sn.write(ras, tmp_path / f"img{suffix}")
+    on_disk = sitk.ReadImage(str(tmp_path / f"img{suffix}"))
+    for k in [(0, 0, 0), (2, 3, 4), (1, 0, 3)]:
+        ras_point = ras.origin + ras.direction @ (ras.spacing * np.array(k))  # (z, y, x) in RAS
+        x, y, z = on_disk.TransformIndexToPhysicalPoint(tuple(int(i) for i in k[::-1]))  # LPS
+        np.testing.assert_allclose([z, -y, -x], ras_point, atol=1e-4)  # LPS -> RAS, numpy order

@@ -73,6 +73,14 @@ def test_lazy_gaussian_equals_memory_across_chunk_borders(seed, n, components, c
     assert np.array_equal(np.asarray(got), np.asarray(expected)) and got.geometry == expected.geometry
 
 
+def test_meta_travels_with_lazy_images() -> None:
+    """SA-14.7, SA-18.5: a lazy result keeps the image's meta, as the in-memory functions do."""
+    image = _image(5, 3, 0)
+    lazy = lazy_image(dask_array.from_array(np.asarray(image), chunks=4), image.geometry, {"modality": "CT", "frame": "LPS"})
+    for result in (sn.downsample(lazy, 2), sn.gaussian_filter(lazy, 1.0), sn.resample(lazy, image)):
+        assert result.spatial.to_spatial_array().meta == {"modality": "CT", "frame": "LPS"}
+
+
 def test_nothing_is_computed_until_asked() -> None:
     """SA-18.5: building the pipeline runs no chunk (the data raise when computed)."""
 

@@ -321,3 +321,17 @@ def test_the_storage_view_of_an_axis_aligned_image_has_the_identity_direction(se
         oblique = sn.Geometry(origin=np.zeros(n), spacing=np.ones(n), direction=q * np.sign(np.diag(r)))
         if np.min(np.abs(oblique.direction)) > 1e-3:
             assert _storage_order(oblique) == (list(range(n)), [False] * n)
+
+
+def test_microscopy_units_reach_every_border(tmp_path) -> None:
+    """One units rule: a µm OME-TIFF read by sn.read keeps µm in OME-Zarr's axes and xarray's coordinates."""
+    pytest.importorskip("tifffile")
+    image = sn.SpatialArray(np.arange(60, dtype=np.uint16).reshape(3, 4, 5), spacing=[2.0, 0.325, 0.325],
+                            meta={"units": ("µm", "µm", "µm")})
+    sn.write(image, tmp_path / "cells.ome.tif")
+    cells = sn.read(tmp_path / "cells.ome.tif")
+    np.testing.assert_allclose(cells.spacing, [2.0, 0.325, 0.325])
+    sn.write_ome_zarr(cells, tmp_path / "cells.ome.zarr")
+    axes = zarr.open_group(str(tmp_path / "cells.ome.zarr"), mode="r").attrs.asdict()["ome"]["multiscales"][0]["axes"]
+    assert [a.get("unit") for a in axes] == ["micrometer"] * 3
+    assert sn.to_xarray(cells).coords[sn.to_xarray(cells).dims[-1]].attrs.get("units") == "µm"

@@ -159,3 +159,17 @@ def test_an_accepted_direction_survives_a_changed_tolerance() -> None:
     np.testing.assert_array_equal(a.direction, direction)
     with pytest.raises(ValueError, match="orthonormal"):
         a.direction = direction  # a new direction value is validated under the tolerance in force
+
+
+@pytest.mark.parametrize("origin", [[5e6, 5e5], [5e4, -3e4]])
+def test_a_voxel_shift_is_caught_at_large_coordinates(origin) -> None:
+    """SA-10.1: the storage allowance is capped at 0.01 voxel, so a one-voxel (or 0.05-voxel) shift at UTM-scale or
+    microscope-stage origins is a mismatch, while the float32 allowance still applies at medical scales."""
+    base = np.asarray(origin, dtype=float)
+    a = sn.Geometry(origin=base, spacing=[1.0, 1.0])
+    for shift in (1.0, 0.05):
+        moved = sn.Geometry(origin=base + [shift, 0.0], spacing=[1.0, 1.0])
+        assert a.mismatch(moved, shape=(100, 100)) is not None, shift
+    stored = sn.Geometry(origin=[np.float32(412.345), np.float32(-211.7)], spacing=[0.5, 0.5])
+    exact = sn.Geometry(origin=[412.345, -211.7], spacing=[0.5, 0.5])
+    assert exact.mismatch(stored, shape=(512, 512)) is None

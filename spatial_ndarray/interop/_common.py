@@ -105,6 +105,20 @@ def owned_view(view: np.ndarray, image: Any) -> np.ndarray:
     return values
 
 
+def in_lps(array: SpatialArray) -> SpatialArray:
+    """The array with its geometry written in LPS, the frame of ITK, DICOM and our readers (a view; SA-17.8).
+
+    An array in another frame (``meta["frame"]``, e.g. RAS after `sn.lps_to_ras`) would otherwise be written
+    with its coordinates taken as LPS: every voxel mirrored in x and y.
+    """
+    frame = (array._meta or {}).get("frame", "LPS")
+    if frame == "LPS":
+        return array
+    from ..orientation import convert_frame
+
+    return convert_frame(array, "LPS")
+
+
 def to_itk_order(array: SpatialArray, *, singleton: bool) -> tuple[np.ndarray, tuple[np.ndarray, np.ndarray, np.ndarray], bool, dict[str, str]]:
     """Values and ITK-order (x, y, z) origin, spacing, direction of a SpatialArray, and whether it is a vector image.
 
@@ -116,6 +130,7 @@ def to_itk_order(array: SpatialArray, *, singleton: bool) -> tuple[np.ndarray, t
     """
     if not isinstance(array, SpatialArray):
         raise TypeError(f"expected a SpatialArray, got {type(array).__name__}")
+    array = in_lps(array)
     geometry = array.geometry
     values = np.asarray(array)
     n, p = geometry.spatial_ndim, geometry.physical_ndim
@@ -132,7 +147,8 @@ def to_itk_order(array: SpatialArray, *, singleton: bool) -> tuple[np.ndarray, t
     extra: dict[str, str] = {}
     if p > n:
         direction = geometry.direction
-        constant = [r for r in range(p) if np.allclose(direction[r], 0.0, atol=1e-12)]
+        # a physical coordinate constant over the slice, within the direction tolerance (as `axis_alignment` judges)
+        constant = [r for r in range(p) if np.allclose(direction[r], 0.0, atol=get_tolerance().direction)]
         if singleton:
             completion = orthonormal_complement(direction)
             full = np.concatenate([completion, direction], axis=1)

@@ -16,7 +16,7 @@ import numpy as np
 from .._array import SpatialArray
 from .._tolerance import get_tolerance
 from ..geometry import Geometry, affine_deviation
-from ._common import FRAME, ORTHONORMALISED_KEY, READER_DIRECTION_BOUND, optional
+from ._common import FRAME, ORTHONORMALISED_KEY, READER_DIRECTION_BOUND, in_lps, optional
 from ._dtypes import storable
 
 __all__ = ["from_nibabel", "to_nibabel"]
@@ -121,20 +121,21 @@ def from_nibabel(image: Any) -> SpatialArray:
 
 
 def to_nibabel(array: SpatialArray) -> Any:
-    """A ``nibabel.Nifti1Image`` from a SpatialArray in the LPS frame (see the module rule).
+    """A ``nibabel.Nifti1Image`` from a SpatialArray (see the module rule).
+
+    An array in another frame than LPS (``meta["frame"]``, e.g. after `sn.lps_to_ras`)
+    is converted first, so every voxel keeps its anatomical position.
 
     Raises
     ------
     ValueError
         More than 3 spatial axes, a physical space other than 3-D (or 2-D, placed at
-        S = 0), or ``meta["frame"]`` other than LPS.
+        S = 0), or a ``meta["frame"]`` that names no frame.
     """
     nib = optional("nibabel", "nibabel")
     if not isinstance(array, SpatialArray):
         raise TypeError(f"to_nibabel needs a SpatialArray, got {type(array).__name__}")
-    frame = (array._meta or {}).get("frame", FRAME)
-    if frame != FRAME:
-        raise ValueError(f"to_nibabel writes LPS geometry; this array's meta says frame={frame!r}")
+    array = in_lps(array)  # our LPS convention; nibabel's RAS affine is made below
     geometry = array.geometry
     values = np.asarray(array)
     time: tuple[float, float] | None = None
