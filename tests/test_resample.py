@@ -140,6 +140,14 @@ def test_transform_and_inverse_round_trip() -> None:
     (lambda img: resample(img, sn.SpatialArray(np.zeros((2, 2, 2)))), ValueError, "the output grid has 3 spatial axes"),
     (lambda img: resample(img, img, size=[2, 2]), TypeError, "either reference or size"),
     (lambda img: resample(np.zeros((2, 2))), TypeError, "resample needs a SpatialArray"),
+    (lambda img: resample(img, default_value="x"), ValueError, r"default_value must be one number .* got 'x'"),
+    (lambda img: resample(img, default_value=[1.0, 2.0]), ValueError, r"default_value must be one number"),
+    (lambda img: resample(img, default_value="x", chunks=2), ValueError, r"default_value must be one number .* got 'x'"),
+    (lambda img: sn.resample_to_fit(img, AffineTransform(np.eye(2)), default_value="x"), ValueError,
+     r"default_value must be one number .* got 'x'"),
+    (lambda img: sn.resample_to_spacing(img, "ab"), ValueError, r"spacing must be 2 positive finite numbers, got 'ab'"),
+    (lambda img: sn.resample_to_spacing(np.zeros((2, 2)), [1.0, 1.0]), TypeError, "resample_to_spacing needs a SpatialArray"),
+    (lambda img: sn.resample_to_fit(np.zeros((2, 2)), AffineTransform(np.eye(2))), TypeError, "resample_to_fit needs a SpatialArray"),
 ])
 def test_bad_resampling_input(call: object, error: type, pattern: str) -> None:
     with pytest.raises(error, match=pattern):
