@@ -35,11 +35,27 @@ def sigma_in_voxels(sigma: npt.ArrayLike, geometry: Geometry, ndim: int) -> list
     return list(sigmas / geometry.spacing) + [0.0] * (ndim - n)
 
 
+#: The border modes ``scipy.ndimage.gaussian_filter`` accepts.
+MODES = ("constant", "grid-constant", "grid-mirror", "grid-wrap", "mirror", "nearest", "reflect", "wrap")
+
+
+def check_mode(mode: Any) -> None:
+    """Refuse a border ``mode`` scipy does not know (one name, or one per axis), naming it and the accepted ones."""
+    modes = [mode] if isinstance(mode, str) else mode
+    try:
+        ok = all(isinstance(m, str) and m in MODES for m in modes) and len(modes) > 0
+    except TypeError:
+        ok = False
+    if not ok:
+        raise ValueError(f"mode must be one of {list(MODES)} (or one of them per axis), got {mode!r}")
+
+
 def gaussian_filter(image: SpatialArray, sigma: npt.ArrayLike, *, mode: str = "nearest", truncate: float = 4.0) -> SpatialArray:
     """Gaussian smoothing with ``sigma`` in physical units (one value, or one per spatial axis).
 
     Component axes are not smoothed. The direction does not matter: the axes are
     orthogonal, so an isotropic Gaussian in physical space is one along every axis.
+    ``mode`` is scipy's border handling (one of `MODES`); anything else is refused.
 
     Examples
     --------
@@ -51,6 +67,7 @@ def gaussian_filter(image: SpatialArray, sigma: npt.ArrayLike, *, mode: str = "n
 
     from .lazy import is_lazy
 
+    check_mode(mode)
     if is_lazy(image):  # a dask-backed DataArray: chunk by chunk, the same values
         from . import lazy
 

@@ -25,12 +25,35 @@ def _spatial(image: Any, name: str) -> SpatialArray:
     return image
 
 
-def _footprint(image: SpatialArray, radius: float) -> np.ndarray:
-    """The physical ball on the spatial axes, extended by length-1 axes over the component axes."""
+def _footprint(image: SpatialArray, radius: float, *, crop: bool = False) -> np.ndarray:
+    """The physical ball on the spatial axes, extended by length-1 axes over the component axes.
+
+    ``radius`` must be finite, ``>= 0`` and at most the image's largest extent
+    (shape x spacing): a larger ball reaches past the image in every direction, and
+    its footprint can exhaust memory. With ``crop`` the footprint is cut to at most
+    ``2 * shape + 1`` elements per axis; for binary morphology this changes nothing
+    (an offset of ``shape`` or more along an axis leaves the image from every element,
+    and the offset of exactly ``shape`` is kept whenever a longer one was in the ball).
+    """
+    geometry = image.geometry
     try:
-        ball = image.geometry.ball_footprint(radius)
-    except (TypeError, ValueError) as exc:
-        raise ValueError(f"radius must be a finite physical length >= 0, got {radius!r}") from exc
+        r = float(radius)
+    except (TypeError, ValueError):
+        r = float("nan")
+    if not np.isfinite(r) or r < 0:
+        raise ValueError(f"radius must be a finite physical length >= 0, got {radius!r}")
+    n = geometry.spatial_ndim
+    extent = np.asarray(image.shape[:n], dtype=np.float64) * geometry.spacing
+    if extent.size and r > extent.max():
+        raise ValueError(
+            f"radius={radius!r} is larger than the image's extent {tuple(float(e) for e in extent)} "
+            f"(shape x spacing, per axis): the ball would reach past the image in every direction; "
+            f"use a radius of at most {float(extent.max())!r}"
+        )
+    ball = geometry.ball_footprint(r)
+    if crop:
+        keep = tuple(slice(max(0, (b - 1) // 2 - m), (b - 1) // 2 + m + 1) for b, m in zip(ball.shape, image.shape[:n]))
+        ball = ball[keep]
     return ball.reshape(ball.shape + (1,) * (image.ndim - ball.ndim))
 
 
@@ -58,7 +81,7 @@ def median_filter(image: SpatialArray, radius: float, *, mode: str = "reflect", 
 
 def _binary(operation: Callable[..., np.ndarray], name: str, mask: SpatialArray, radius: float, **kwargs: Any) -> SpatialArray:
     mask = _spatial(mask, name)
-    values = operation(np.asarray(mask), structure=_footprint(mask, radius), **kwargs)
+    values = operation(np.asarray(mask), structure=_footprint(mask, radius, crop=True), **kwargs)
     return SpatialArray(values, geometry=mask.geometry, meta=mask._meta)
 
 

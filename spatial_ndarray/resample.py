@@ -245,6 +245,23 @@ def _default_array(default_value: float, dtype: np.dtype) -> np.ndarray:
     return np.frombuffer(_default_bytes(default_value, dtype), dtype=dtype)[0]
 
 
+def _check_default_value(default_value: Any) -> None:
+    """Refuse a ``default_value`` that is not one number (a string would reach numpy's float conversion)."""
+    try:
+        kind = np.asarray(default_value).dtype.kind if np.ndim(default_value) == 0 else ""
+    except (TypeError, ValueError):
+        kind = ""
+    if kind not in "biufc" or kind == "":
+        raise ValueError(f"default_value must be one number (the value of output voxels outside the image), got {default_value!r}")
+
+
+def _spatial(image: Any, name: str) -> SpatialArray:
+    if not isinstance(image, SpatialArray):
+        raise TypeError(f"{name} needs a SpatialArray (its geometry sets the grid), got {type(image).__name__}; "
+                        "wrap the values with sn.SpatialArray(values, spacing=..., origin=..., direction=...)")
+    return image
+
+
 def resample(
     image: SpatialArray,
     reference: Any = None,
@@ -304,6 +321,7 @@ def resample(
     """
     from .lazy import is_lazy
 
+    _check_default_value(default_value)
     if is_lazy(image) or chunks is not None:  # chunk by chunk on dask: a lazy image, the same values
         from . import lazy
 
@@ -409,6 +427,8 @@ def resample_to_fit(
     >>> turned.shape
     (6, 6)
     """
+    image = _spatial(image, "resample_to_fit")
+    _check_default_value(default_value)
     source = image.geometry
     corners = transform.inverse().apply(source.corners(image.shape[: source.spatial_ndim]))
     geometry, shape = Geometry.covering(
@@ -435,9 +455,13 @@ def resample_to_spacing(image: SpatialArray, spacing: npt.ArrayLike, *, antialia
     """
     from scipy import ndimage
 
+    image = _spatial(image, "resample_to_spacing")
     source = image.geometry
     n = source.spatial_ndim
-    new = np.asarray(spacing, dtype=np.float64)
+    try:
+        new = np.asarray(spacing, dtype=np.float64)
+    except (TypeError, ValueError):
+        new = np.full(n, np.nan)
     if new.shape != (n,) or not np.all(new > 0) or not np.isfinite(new).all():
         raise ValueError(f"spacing must be {n} positive finite numbers, got {spacing!r}")
     factors = new / source.spacing

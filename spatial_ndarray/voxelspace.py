@@ -71,11 +71,27 @@ def keep_geometry(func: F) -> F:
     `spatial_ndarray.resample_to_spacing` resizes in physical space). Other results
     (scalars, region lists) are returned as they are.
 
+    It stamps the input's grid on any result of the same spatial shape, so it must
+    not be used for functions that move voxels within the same shape (transposes,
+    flips, rotations such as ``skimage.transform.rotate``, ``np.transpose``): those
+    give wrong geometry; use `spatial_ndarray.resample`, `spatial_ndarray.reorient`
+    or numpy's own functions on the SpatialArray instead.
+
     When ``func`` has a ``spacing`` parameter and the call does not give one, the
     input's spacing is passed, in numpy axis order (scikit-image's order). Such
     functions give lengths and coordinates scaled by the spacing but measured along
     the array axes from element 0: ``img.origin + coords @ img.direction.T`` places
     them in physical space.
+
+    Parameters
+    ----------
+    func : callable
+        The voxel-space function; anything else raises ``TypeError``.
+
+    Returns
+    -------
+    callable
+        ``func`` with the geometry handling above.
 
     Examples
     --------
@@ -92,6 +108,9 @@ def keep_geometry(func: F) -> F:
     >>> float(lengths(img > 1.5))
     4.0
     """
+    if not callable(func):
+        raise TypeError(f"keep_geometry needs a function to wrap (func), got {type(func).__name__} {func!r}; "
+                        "use it as @sn.keep_geometry or sn.keep_geometry(func)(image, ...)")
     passes_spacing = _accepts_spacing(func)
     name = getattr(func, "__qualname__", getattr(func, "__name__", repr(func)))
 

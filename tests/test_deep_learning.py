@@ -294,12 +294,25 @@ def test_torchio_reading_a_file_agrees_with_our_reader(tmp_path: Path, suffix: s
 @settings(max_examples=30, deadline=None)
 @given(original=images())
 def test_ijk_affine_is_the_one_nibabel_writes(original: sn.SpatialArray) -> None:
-    """Geometry.to_ijk_affine (MONAI, TorchIO) and to_nibabel write the same RAS affine: one formula for all three."""
-    pytest.importorskip("nibabel")
+    """nibabel's reading of to_nibabel's affine puts every voxel where the test's own formula does.
+
+    ``nib.affines.apply_affine`` maps voxel (i, j, k) to RAS (x, y, z); negating x and y
+    gives LPS, reversing gives our numpy order (z, y, x). The expected point is
+    ``origin + direction @ (spacing * (k, j, i))``, read from the public attributes;
+    physical axes the image lacks (P < 3) are 0.
+    """
+    nib = pytest.importorskip("nibabel")
     scalar = original if original.ndim == original.spatial_ndim else original[..., 0]
-    np.testing.assert_allclose(
-        original.geometry.to_ijk_affine("RAS", size=3), sn.to_nibabel(scalar).affine, atol=1e-12
-    )
+    affine = sn.to_nibabel(scalar).affine
+    origin, spacing, direction = np.asarray(scalar.origin), np.asarray(scalar.spacing), np.asarray(scalar.direction)
+    p = origin.size
+    for index in voxels(scalar):
+        ijk = index[::-1] + (0,) * (3 - len(index))
+        ras = np.asarray(nib.affines.apply_affine(affine, ijk), dtype=np.float64)
+        lps_numpy = (ras * np.array([-1.0, -1.0, 1.0]))[::-1]
+        expected = origin + direction @ (spacing * np.array(index, dtype=np.float64))
+        np.testing.assert_allclose(lps_numpy[3 - p :], expected, atol=1e-9)
+        np.testing.assert_allclose(lps_numpy[: 3 - p], 0.0, atol=1e-9)
 
 
 # -- DataLoader workers and a MONAI Dataset with our reader ------------------------------------------------------

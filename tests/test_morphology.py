@@ -98,6 +98,7 @@ def test_physical_morphology_is_scipys_with_the_ball(name: str, image: sn.Spatia
     """SA-16.11: scipy's values with the test's own ball as footprint; the input's grid."""
     ours, theirs, kind = PHYSICAL[name]
     radius = data.draw(st.floats(0.0, 2.5)) * float(image.spacing.min())
+    radius = min(radius, float(max(np.array(image.shape) * image.spacing)))  # larger is refused (below)
     spatial = image > 0 if kind == "bool" else image
     footprint = tight(own_ball(image.spacing, image.direction, radius))
     result = ours(spatial, radius)
@@ -210,3 +211,22 @@ def test_label_statistics_bad_input() -> None:
     with pytest.raises(ValueError, match="image must have the labels' shape"):
         sn.label_statistics(labels, np.ones((3, 2)))
     assert sn.label_statistics(labels * 0) == {}
+
+
+@pytest.mark.parametrize("name", sorted(PHYSICAL))
+def test_a_radius_larger_than_the_image_is_refused_naming_it(name: str) -> None:
+    """SA-16.11: a ball past the image in every direction is refused (not a MemoryError), naming radius and the extent."""
+    image = sn.SpatialArray(np.ones((4, 5)), spacing=[1.0, 2.0])  # extent (4 mm, 10 mm)
+    spatial = image > 0 if PHYSICAL[name][2] == "bool" else image
+    with pytest.raises(ValueError, match=r"radius=1000000000\.0 is larger than the image's extent \(4\.0, 10\.0\)"):
+        PHYSICAL[name][0](spatial, 1e9)
+    PHYSICAL[name][0](spatial, 10.0)  # the largest extent itself is fine
+
+
+@pytest.mark.parametrize("name", ["binary_dilation", "binary_erosion", "binary_opening", "binary_closing"])
+def test_a_ball_longer_than_a_thin_axis_gives_scipys_values(name: str) -> None:
+    """SA-16.11: one slice of a volume, radius 3 slices: the same values as scipy with the whole ball."""
+    mask = sn.SpatialArray(np.random.default_rng(1).random((1, 9, 8)) > 0.4, spacing=[1.0, 1.0, 1.0])
+    footprint = own_ball(mask.spacing, mask.direction, 3.0)
+    expected = PHYSICAL[name][1](np.asarray(mask), footprint)
+    np.testing.assert_array_equal(np.asarray(PHYSICAL[name][0](mask, 3.0)), expected)

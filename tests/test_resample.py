@@ -140,6 +140,14 @@ def test_transform_and_inverse_round_trip() -> None:
     (lambda img: resample(img, sn.SpatialArray(np.zeros((2, 2, 2)))), ValueError, "the output grid has 3 spatial axes"),
     (lambda img: resample(img, img, size=[2, 2]), TypeError, "either reference or size"),
     (lambda img: resample(np.zeros((2, 2))), TypeError, "resample needs a SpatialArray"),
+    (lambda img: resample(img, default_value="x"), ValueError, r"default_value must be one number .* got 'x'"),
+    (lambda img: resample(img, default_value=[1.0, 2.0]), ValueError, r"default_value must be one number"),
+    (lambda img: resample(img, default_value="x", chunks=2), ValueError, r"default_value must be one number .* got 'x'"),
+    (lambda img: sn.resample_to_fit(img, AffineTransform(np.eye(2)), default_value="x"), ValueError,
+     r"default_value must be one number .* got 'x'"),
+    (lambda img: sn.resample_to_spacing(img, "ab"), ValueError, r"spacing must be 2 positive finite numbers, got 'ab'"),
+    (lambda img: sn.resample_to_spacing(np.zeros((2, 2)), [1.0, 1.0]), TypeError, "resample_to_spacing needs a SpatialArray"),
+    (lambda img: sn.resample_to_fit(np.zeros((2, 2)), AffineTransform(np.eye(2))), TypeError, "resample_to_fit needs a SpatialArray"),
 ])
 def test_bad_resampling_input(call: object, error: type, pattern: str) -> None:
     with pytest.raises(error, match=pattern):
@@ -271,6 +279,9 @@ def test_embedded_slices_and_four_dimensions() -> None:
     (lambda: AffineTransform.from_translation([[1.0]]), ValueError, "shift must be a vector"),
     (lambda: AffineTransform.from_itk([1, 0, 0], [0, 0]), ValueError, "matrix must have 2 x 2 entries"),
     (lambda: sn.gaussian_filter(sn.SpatialArray(np.zeros((4, 4))), "wide"), ValueError, "sigma must be one or 2 finite values"),
+    (lambda: sn.gaussian_filter(sn.SpatialArray(np.zeros((4, 4))), 1.0, mode="foo"), ValueError,
+     r"mode must be one of \['constant', .*'wrap'\] \(or one of them per axis\), got 'foo'"),
+    (lambda: sn.gaussian_filter(sn.SpatialArray(np.zeros((4, 4))), 1.0, mode=3), ValueError, r"mode must be one of .* got 3"),
     (lambda: sn.downsample(sn.SpatialArray(np.zeros((4, 4))), [2, "a"]), ValueError, "factors must be 2 whole numbers"),
     (lambda: sn.pyramid(sn.SpatialArray(np.zeros((4, 4))), "3"), ValueError, "levels must be a whole number"),
 ])
@@ -486,3 +497,17 @@ def test_from_euler_convention_in_numpy_order() -> None:
     np.testing.assert_allclose(about0.apply([0.0, 1.0, 0.0]), [0.0, 0.0, 1.0], atol=1e-15)
     both = AffineTransform.from_euler([quarter, quarter, 0.0])
     np.testing.assert_allclose(both.apply([0.0, 1.0, 0.0]), [-1.0, 0.0, 0.0], atol=1e-15)
+
+
+@pytest.mark.parametrize("mode", ["constant", "grid-constant", "grid-mirror", "grid-wrap", "mirror", "nearest", "reflect", "wrap"])
+def test_every_scipy_border_mode_is_accepted(mode: str) -> None:
+    """gaussian_filter's mode is scipy's: each accepted name gives scipy's values (spacing 1, so sigma in voxels)."""
+    values = np.random.default_rng(3).random((5, 6))
+    ours = sn.gaussian_filter(sn.SpatialArray(values), 1.5, mode=mode)
+    np.testing.assert_array_equal(np.asarray(ours), sndi_gaussian(values, 1.5, mode=mode))
+
+
+def sndi_gaussian(values: np.ndarray, sigma: float, mode: str) -> np.ndarray:
+    from scipy import ndimage
+
+    return ndimage.gaussian_filter(values, sigma, mode=mode)

@@ -178,3 +178,10 @@ def test_own_functions_and_positional_spacing() -> None:
         return np.stack([np.asarray(image), -np.asarray(image)], axis=-1)
 
     assert_same_grid(components(img), img)  # a new trailing component axis keeps the grid
+
+
+@pytest.mark.parametrize("func", [None, 3, "sobel", np.zeros(3)])
+def test_a_non_callable_func_is_refused(func: object) -> None:
+    """SA-16.13: keep_geometry wraps a function; anything else is a TypeError naming func."""
+    with pytest.raises(TypeError, match=r"keep_geometry needs a function to wrap \(func\), got"):
+        sn.keep_geometry(func)  # type: ignore[type-var]
