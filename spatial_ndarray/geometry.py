@@ -526,6 +526,30 @@ class Geometry:
         first = (-0.5 * old) + (lengths - np.asarray(counts) * new) / 2 + new / 2  # first centre, along each axis
         return Geometry(origin + direction @ first, new, direction), counts
 
+    def on_plane(self, points: npt.ArrayLike) -> np.ndarray:
+        """Whether physical points ``(..., P)`` lie on the array's plane (always, when ``P == N``).
+
+        Off the plane means farther than the off-plane tolerance of `mismatch`
+        (SA-10.1): an embedded slice has no thickness, so a point beside it is outside
+        it, however close its projection is to a voxel.
+
+        Examples
+        --------
+        >>> g = Geometry(origin=[4.0, 0.0, 0.0], spacing=[1.0, 1.0], direction=np.eye(3)[:, 1:])
+        >>> g.on_plane([[4.0, 2.0, 3.0], [14.0, 2.0, 3.0]]).tolist()
+        [True, False]
+        """
+        origin, spacing, direction = self._numpy()
+        pts = np.asarray(points, dtype=np.float64)
+        if direction.shape[0] == direction.shape[1]:
+            return np.ones(pts.shape[:-1], dtype=bool)
+        tol = get_tolerance()
+        voxel = float(spacing.min()) if spacing.size else 1.0
+        limit = tol.coordinate * voxel + min(tol.storage * float(np.linalg.norm(origin)), STORAGE_CAP * voxel)
+        offset = pts - origin
+        off = offset - (offset @ direction) @ direction.T
+        return np.asarray(np.linalg.norm(off, axis=-1) <= limit)
+
     def index_box(self, lower: npt.ArrayLike, upper: npt.ArrayLike, shape: Sequence[int]) -> tuple[slice, ...]:
         """The basic slices of the voxels of an array of ``shape`` whose centres lie in the physical box
         ``[lower, upper]``; for an oblique grid, the index bounding box of the box's corners.
@@ -549,6 +573,13 @@ class Geometry:
         tolerance = 1e-9  # a centre on the box's face, up to rounding, is inside
         starts = np.maximum(np.ceil(index.min(axis=0) - tolerance), 0).astype(int)
         stops = np.minimum(np.floor(index.max(axis=0) + tolerance) + 1, np.asarray(shape)).astype(int)
+        if not np.any(stops <= starts) and p > len(starts):
+            # an embedded slice: its voxel centres lie on a plane the box may miss although their indices fit
+            grid = np.stack(np.meshgrid(*[np.arange(a, b) for a, b in zip(starts, stops)], indexing="ij"), -1)
+            centres = self.index_to_physical(grid.reshape(-1, len(starts)))
+            slack = 1e-9 * np.maximum(1.0, np.abs(centres))
+            if not np.any(np.all((centres >= low - slack) & (centres <= high + slack), axis=1)):
+                stops = starts
         if np.any(stops <= starts):
             raise ValueError(f"no voxel centre lies in the box lower={low.tolist()}, upper={high.tolist()}: the array "
                              f"covers {np.round(self.corners(shape).min(axis=0), 6).tolist()} to "
@@ -1110,10 +1141,9 @@ class Geometry:
                 )
         if len(o1) > n:
             off_plane = float(np.linalg.norm(delta - d1 @ along))
-            limit = (
-                float(origin_allowance.min()) if n
-                else tol.coordinate + min(tol.storage * float(np.linalg.norm(o1)), STORAGE_CAP)
-            )
+            # off the plane the float32 error is that of the whole origin (a slice far along z, small in x, y)
+            voxel = float(smallest.min()) if n else 1.0
+            limit = tol.coordinate * voxel + min(tol.storage * float(np.linalg.norm(o1)), STORAGE_CAP * voxel)
             if off_plane > limit:
                 return (
                     f"origin differs off the array's plane by {off_plane:.6g} "

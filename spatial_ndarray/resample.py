@@ -443,8 +443,10 @@ def resample_to_fit(
 def resample_to_spacing(image: SpatialArray, spacing: npt.ArrayLike, *, antialias: bool = True, interpolator: str = "linear") -> SpatialArray:
     """Resample onto the grid of the same extent with a new ``spacing``.
 
-    The new grid covers the image's extent (SA-3.1) with whole voxels, its first
-    voxel's box starting where the image's does. With ``antialias``, axes made
+    The new grid covers the image's extent (SA-3.1) with whole voxels and every
+    new voxel centre lies inside it: ``ceil(extent / spacing)`` voxels per axis,
+    centred on the extent, so any overhang is equal at both ends and under half a
+    new voxel (`Geometry.respaced`). With ``antialias``, axes made
     coarser are first smoothed by a Gaussian of ``sigma = (factor - 1) / 2`` input
     voxels, so that detail finer than the new spacing does not alias.
 
@@ -500,7 +502,8 @@ def sample(image: SpatialArray, points: npt.ArrayLike, *, interpolator: str = "l
     n = geometry.spatial_ndim
     lengths = np.asarray(image.shape[:n], dtype=np.int64)
     flat = index.reshape(-1, n)
-    inside = np.asarray(geometry.contains_index(flat, image.shape[:n]))
+    # off an embedded slice's plane is outside it, whatever index the projection gives
+    inside = np.asarray(geometry.contains_index(flat, image.shape[:n])) & geometry.on_plane(points).reshape(-1)
     values = np.asarray(image)
     code = _KERNEL_CODES[interpolator]
     picked = interpolate(values, [flat[:, a] for a in range(n)], inside, lengths, np.zeros(n, np.int64), code)

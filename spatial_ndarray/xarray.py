@@ -344,14 +344,22 @@ def _geometry_relative(data_array: xr.DataArray, recorded: Geometry, dims: tuple
         if dim not in data_array.dims:
             keep[axis] = False
             if coordinate is not None and coordinate.ndim == 0:  # an integer selection: the element it chose
-                offsets[axis] = _snap((float(coordinate.values) - starts[axis]) / steps[axis])
+                offsets[axis] = _element(float(coordinate.values), starts[axis], steps[axis], shape[axis])[0]
             else:  # a reduction over the whole axis: the binning rule (SA-8.1)
                 offsets[axis] = (shape[axis] - 1) / 2.0
             continue
         if coordinate is None or coordinate.dims != (dim,) or coordinate.size == 0:
             continue
         values = np.asarray(coordinate.values, dtype=np.float64)
+        if not np.all(np.isfinite(values)):  # xarray's pad, reindex or shift fill coordinates with NaN
+            raise ValueError(
+                f"the coordinates of dim {dim!r} are not all finite ({values[:5].tolist()}...): a padded or "
+                "reindexed DataArray has no grid. Pad the SpatialArray instead (np.pad keeps the geometry), or "
+                "sn.resample onto the grid you want"
+            )
         offset = _snap((values[0] - starts[axis]) / steps[axis])
+        if values.size == 1:
+            offset, factors[axis] = _element(float(values[0]), starts[axis], steps[axis], shape[axis], offset)
         offsets[axis] = offset
         if values.size >= 2:
             step = (values[-1] - values[0]) / (values.size - 1)
@@ -374,6 +382,21 @@ def _geometry_relative(data_array: xr.DataArray, recorded: Geometry, dims: tuple
         return recorded, dims
     geometry = recorded.sliced(offsets, factors, keep)
     return geometry, tuple(d for d, kept in zip(dims, keep) if kept)
+
+
+def _element(value: float, start: float, step: float, length: int, direct: float | None = None) -> tuple[float, float]:
+    """The index of one element whose coordinate is ``value`` on an axis line ``start + k * step`` of ``length``.
+
+    A flipped selection measures an oblique axis along the negated direction, so its
+    one coordinate is ``-(start + k * step)``; with one element there is no step to
+    show the flip, so that reading is taken when the direct one is no element.
+    Returns the index and the step factor (-1 for the flipped reading).
+    """
+    direct = _snap((value - start) / step) if direct is None else direct
+    if direct == round(direct) and 0 <= direct < length:
+        return direct, 1.0
+    flipped = _snap((-value - start) / step)
+    return (flipped, -1.0) if flipped == round(flipped) and 0 <= flipped < length else (direct, 1.0)
 
 
 def _snap(value: float) -> float:

@@ -162,3 +162,15 @@ def test_crop_of_an_oblique_image_is_the_bounding_box_of_the_corners() -> None:
         sn.crop(image, [5.0, 5.0], [2.0, 2.0])
     with pytest.raises(ValueError, match="lower and upper must be 2 finite numbers"):
         sn.crop(image, [1.0], [2.0])
+
+
+def test_sample_and_crop_of_a_slice_respect_its_plane() -> None:
+    """A point 10 mm beside an embedded slice is outside it (NaN), and a box beside it selects no voxel."""
+    volume = sn.SpatialArray(np.arange(210.0).reshape(5, 6, 7), spacing=[2.0, 1.0, 1.0])
+    plane = volume[2]  # the plane z = 4
+    on = plane.index_to_physical([1, 1])
+    beside = on + np.array([10.0, 0.0, 0.0])
+    np.testing.assert_array_equal(sn.sample(plane, np.stack([on, beside])), [volume[2, 1, 1], np.nan])
+    assert sn.crop(plane, on - 0.5, on + 0.5).shape == (1, 1)
+    with pytest.raises(ValueError, match="no voxel centre lies in the box"):
+        sn.crop(plane, beside - 0.5, beside + 0.5)

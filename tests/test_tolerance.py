@@ -173,3 +173,22 @@ def test_a_voxel_shift_is_caught_at_large_coordinates(origin) -> None:
     stored = sn.Geometry(origin=[np.float32(412.345), np.float32(-211.7)], spacing=[0.5, 0.5])
     exact = sn.Geometry(origin=[412.345, -211.7], spacing=[0.5, 0.5])
     assert exact.mismatch(stored, shape=(512, 512)) is None
+
+
+def test_slices_of_a_ct_and_its_nifti_mask_are_one_space(tmp_path) -> None:
+    """SA-10.1: an embedded slice's off-plane storage error is the whole origin's: `ct[k] * mask[k]` works after a
+    NIfTI round trip for realistic CT origins (z far from 0, x and y small), as `ct * mask` does."""
+    pytest.importorskip("nibabel")
+    rng = np.random.default_rng(7)
+    for trial in range(20):
+        origin = [rng.uniform(-1500, 1900), rng.uniform(-260, 1000), rng.uniform(-260, 150)]
+        ct = sn.SpatialArray(np.ones((6, 7, 8), np.float32), origin=origin, spacing=[1.25, 0.684, 0.684])
+        sn.write((ct > 0).astype(np.uint8), tmp_path / f"mask{trial}.nii.gz")
+        mask = sn.read(tmp_path / f"mask{trial}.nii.gz")
+        assert (ct * mask).shape == ct.shape
+        assert (ct[2] * mask[2]).geometry.same_space(ct[2].geometry)
+        assert (ct[:, 3] * mask[:, 3]).shape == (6, 8)
+    moved = sn.SpatialArray(np.ones((7, 8)), origin=ct[2].origin + [0.2, 0.0, 0.0], direction=ct[2].direction,
+                            spacing=ct[2].spacing)
+    with pytest.raises(sn.GeometryMismatchError, match="off the array's plane"):
+        ct[2] * moved  # a real 0.2 mm (0.16 voxel) move off the plane is still caught
