@@ -41,7 +41,8 @@ try:
     import xarray as xr
 except ImportError as error:  # pragma: no cover - depends on the environment
     raise ImportError(
-        "spatial_ndarray's xarray adapters need xarray: pip install 'spatial-ndarray[xarray]'"
+        "spatial_ndarray's xarray adapters need xarray, a core dependency that is missing here: "
+        "pip install 'xarray>=2025.7' (the [xarray] extra adds dask for lazy images)"
     ) from error
 
 from ._xarray_index import RECORD, GeometryIndex, record_variable, surviving_transform
